@@ -1,0 +1,279 @@
+package online.cloudtolocalllm.tunnel.api;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** The immutable configuration of a {@link TunnelClient}. Build it with {@link #builder()}. */
+public final class TunnelClientConfig {
+    /** The path a client dials when the server URI names none. */
+    public static final String DEFAULT_PATH = "/tunnel";
+
+    private final URI server;
+    private final @Nullable String token;
+    private final @Nullable String user;
+    private final List<ExposedService> services;
+    private final HostKeyPolicy hostKeys;
+    private final @Nullable Path identityFile;
+    private final ReconnectPolicy reconnect;
+    private final Duration keepAliveInterval;
+    private final Duration keepAliveTimeout;
+    private final Duration connectTimeout;
+    private final Duration shutdownTimeout;
+    private final @Nullable String transportId;
+    private final List<TunnelListener> listeners;
+    private final Components components;
+
+    private TunnelClientConfig(Builder b) {
+        this.server = withDefaultPath(Objects.requireNonNull(b.server, "server URI is required"));
+        this.token = b.token;
+        this.user = b.user;
+        this.services = List.copyOf(b.services);
+        this.hostKeys = Objects.requireNonNull(b.hostKeys, "a host key policy is required: pinned, knownHosts or trustOnFirstUse");
+        this.identityFile = b.identityFile;
+        this.reconnect = b.reconnect;
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.keepAliveTimeout = b.keepAliveTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.transportId = b.transportId;
+        this.listeners = List.copyOf(b.listeners);
+        this.components = b.components;
+        if (token == null && identityFile == null) {
+            throw new IllegalArgumentException("Either a token or an identity file is required to authenticate");
+        }
+        if (token == null && user == null) {
+            throw new IllegalArgumentException("A user name is required when authenticating with an identity file only");
+        }
+        if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
+            throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
+                    + " must be longer than keepAliveInterval " + keepAliveInterval);
+        }
+        long names = services.stream().map(ExposedService::name).distinct().count();
+        if (names != services.size()) {
+            throw new IllegalArgumentException("Service names must be unique: " + services);
+        }
+    }
+
+    private static URI withDefaultPath(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("Server URI needs a scheme and a host, like ws://host:8080: " + uri);
+        }
+        if (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) {
+            return URI.create(scheme + "://" + uri.getRawAuthority() + DEFAULT_PATH
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        }
+        return uri;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.server = server;
+        b.token = token;
+        b.user = user;
+        b.services.addAll(services);
+        b.hostKeys = hostKeys;
+        b.identityFile = identityFile;
+        b.reconnect = reconnect;
+        b.keepAliveInterval = keepAliveInterval;
+        b.keepAliveTimeout = keepAliveTimeout;
+        b.connectTimeout = connectTimeout;
+        b.shutdownTimeout = shutdownTimeout;
+        b.transportId = transportId;
+        b.listeners.addAll(listeners);
+        b.components = components;
+        return b;
+    }
+
+    /** The server's tunnel endpoint, such as {@code ws://host:8080/tunnel}. */
+    public URI server() {
+        return server;
+    }
+
+    /** The bearer token (JWT) sent at the upgrade and as the SSH password. */
+    public Optional<String> token() {
+        return Optional.ofNullable(token);
+    }
+
+    /** The SSH user name; when absent, the token's subject is used. */
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    public List<ExposedService> services() {
+        return services;
+    }
+
+    public HostKeyPolicy hostKeys() {
+        return hostKeys;
+    }
+
+    /** A private key file for SSH public-key authentication. */
+    public Optional<Path> identityFile() {
+        return Optional.ofNullable(identityFile);
+    }
+
+    public ReconnectPolicy reconnect() {
+        return reconnect;
+    }
+
+    /** How often the client pings when the connection is quiet. */
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    /** How long without any sign of the server before the connection counts as dead. */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long a graceful shutdown waits for open streams to finish. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The transport provider id to use; when absent, the provider is chosen by the URI scheme. */
+    public Optional<String> transportId() {
+        return Optional.ofNullable(transportId);
+    }
+
+    public List<TunnelListener> listeners() {
+        return listeners;
+    }
+
+    public Components components() {
+        return components;
+    }
+
+    @Override
+    public String toString() {
+        return "TunnelClientConfig[server=" + server + ", user=" + user + ", services=" + services + ", hostKeys="
+                + hostKeys + ", token=" + (token == null ? "none" : "***") + "]";
+    }
+
+    /** Builds a {@link TunnelClientConfig}; each setter checks its value at once. */
+    public static final class Builder {
+        private @Nullable URI server;
+        private @Nullable String token;
+        private @Nullable String user;
+        private final List<ExposedService> services = new ArrayList<>();
+        private @Nullable HostKeyPolicy hostKeys;
+        private @Nullable Path identityFile;
+        private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
+        private Duration keepAliveInterval = Duration.ofSeconds(5);
+        private Duration keepAliveTimeout = Duration.ofSeconds(15);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private @Nullable String transportId;
+        private final List<TunnelListener> listeners = new ArrayList<>();
+        private Components components = Components.NONE;
+
+        private Builder() {
+        }
+
+        /** The server, such as {@code ws://127.0.0.1:8080} (path defaults to {@value #DEFAULT_PATH}). */
+        public Builder server(URI server) {
+            this.server = Objects.requireNonNull(server, "server");
+            return this;
+        }
+
+        public Builder server(String server) {
+            return server(URI.create(server));
+        }
+
+        public Builder token(String token) {
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("token is blank");
+            }
+            this.token = token;
+            return this;
+        }
+
+        public Builder user(String user) {
+            if (user.isBlank()) {
+                throw new IllegalArgumentException("user is blank");
+            }
+            this.user = user;
+            return this;
+        }
+
+        /** Exposes {@code host:port} as service {@code name}. */
+        public Builder expose(String name, String host, int port) {
+            return expose(new ExposedService(name, host, port));
+        }
+
+        public Builder expose(ExposedService service) {
+            if (services.stream().anyMatch(s -> s.name().equals(service.name()))) {
+                throw new IllegalArgumentException("Service '" + service.name() + "' is already exposed");
+            }
+            services.add(service);
+            return this;
+        }
+
+        public Builder hostKeys(HostKeyPolicy hostKeys) {
+            this.hostKeys = Objects.requireNonNull(hostKeys, "hostKeys");
+            return this;
+        }
+
+        public Builder identityFile(Path identityFile) {
+            this.identityFile = Objects.requireNonNull(identityFile, "identityFile");
+            return this;
+        }
+
+        public Builder reconnect(ReconnectPolicy reconnect) {
+            this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
+            return this;
+        }
+
+        public Builder keepAlive(Duration interval, Duration timeout) {
+            this.keepAliveInterval = Durations.positive("keepAlive interval", interval);
+            this.keepAliveTimeout = Durations.positive("keepAlive timeout", timeout);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Durations.positive("connectTimeout", connectTimeout);
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = Durations.nonNegative("shutdownTimeout", shutdownTimeout);
+            return this;
+        }
+
+        public Builder transportId(String transportId) {
+            this.transportId = Objects.requireNonNull(transportId, "transportId");
+            return this;
+        }
+
+        public Builder listener(TunnelListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Supplies the instance to use for an extension point, bypassing discovery. */
+        public <T> Builder component(Class<T> type, T instance) {
+            components = components.with(type, instance);
+            return this;
+        }
+
+        public TunnelClientConfig build() {
+            return new TunnelClientConfig(this);
+        }
+    }
+}

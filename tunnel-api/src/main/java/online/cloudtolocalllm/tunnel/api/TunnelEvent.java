@@ -1,0 +1,79 @@
+package online.cloudtolocalllm.tunnel.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that happened to a tunnel: a client state transition, or a session or service change on the server.
+ *
+ * @param type what happened
+ * @param time when it happened
+ * @param endpoint the server URI (client side) or the peer's address (server side)
+ * @param user the tunnel's user, when known
+ * @param service the service concerned, for service events
+ * @param detail a human-readable description
+ * @param cause the failure behind it, if any
+ * @param attempt the connection attempt number, for client events (1-based; 0 when not applicable)
+ * @param retryIn the delay before the next attempt, for {@link Type#RECONNECTING}
+ */
+public record TunnelEvent(
+        Type type,
+        Instant time,
+        String endpoint,
+        @Nullable String user,
+        @Nullable String service,
+        String detail,
+        @Nullable Throwable cause,
+        int attempt,
+        @Nullable Duration retryIn) {
+
+    /** The kinds of event. */
+    public enum Type {
+        /** Client: dialling, authenticating and registering. */
+        CONNECTING,
+        /** Client: connected with every service registered. Server: a session authenticated. */
+        CONNECTED,
+        /** Client: waiting {@link #retryIn()} before the next attempt. */
+        RECONNECTING,
+        /** Client: the connection was lost. Server: a session ended. */
+        DISCONNECTED,
+        /** Client: gave up (see {@link #cause()}). Server: a connection was refused. */
+        FAILED,
+        /** Client: shut down by the application. */
+        CLOSED,
+        /** Server: a client registered a service. */
+        SERVICE_REGISTERED,
+        /** Server: a service went away (cancelled, or its session ended). */
+        SERVICE_UNREGISTERED
+    }
+
+    public TunnelEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(detail, "detail");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder().append(time).append(' ').append(type).append(' ').append(endpoint);
+        if (user != null) {
+            text.append(" user=").append(user);
+        }
+        if (service != null) {
+            text.append(" service=").append(service);
+        }
+        if (attempt > 0) {
+            text.append(" attempt=").append(attempt);
+        }
+        if (retryIn != null) {
+            text.append(" retryIn=").append(retryIn.toMillis()).append("ms");
+        }
+        if (!detail.isEmpty()) {
+            text.append(" - ").append(detail);
+        }
+        return text.toString();
+    }
+}

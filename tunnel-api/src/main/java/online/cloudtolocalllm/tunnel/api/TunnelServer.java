@@ -1,0 +1,73 @@
+package online.cloudtolocalllm.tunnel.api;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cloud endpoint: accepts tunnel clients, authenticates them, and reaches the services they expose through
+ * HTTP ingress, TCP listeners or {@link #openStream}.
+ *
+ * <pre>{@code
+ * TunnelServer server = TunnelServer.create(TunnelServerConfig.builder()
+ *         .listen("0.0.0.0", 8080).dataDir(Path.of("/var/lib/tunnel")).jwtSecret(secret)
+ *         .build());
+ * server.start().join();
+ * }</pre>
+ */
+public interface TunnelServer extends AutoCloseable {
+
+    /** A new, not yet started server, made by the runtime on the path ({@code tunnel-core}). */
+    static TunnelServer create(TunnelServerConfig config) {
+        return TunnelRuntime.load().newServer(config);
+    }
+
+    /** The configuration this server was built from. */
+    TunnelServerConfig config();
+
+    /** Loads or creates the host key and, if a listen address is configured, starts listening. */
+    CompletableFuture<TunnelServer> start();
+
+    /** The address actually bound, once started with a listen address. */
+    Optional<InetSocketAddress> address();
+
+    /** The SHA-256 fingerprint of the host key, as clients pin it ({@code SHA256:...}). */
+    String hostKeyFingerprint();
+
+    /**
+     * Opens a stream to {@code service} of {@code user}'s tunnel. Fails with {@link ErrorCode#NOT_FOUND} if no such
+     * service is registered and {@link ErrorCode#CONNECTION_REFUSED} if the client cannot reach it.
+     */
+    CompletableFuture<TunnelStream> openStream(String user, String service);
+
+    /** The sessions connected now. */
+    List<TunnelSession> sessions();
+
+    /** Counters since start, over all sessions. */
+    TunnelMetrics metrics();
+
+    void addListener(TunnelListener listener);
+
+    /** Stops accepting, lets open streams finish up to the shutdown timeout, then closes every session. */
+    void shutdown();
+
+    /** Closes every session at once. */
+    void shutdownNow();
+
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    boolean isTerminated();
+
+    @Override
+    default void close() {
+        shutdown();
+        try {
+            awaitTermination(config().shutdownTimeout().plusSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/** The tunnel engine: SSH (Apache MINA SSHD) running directly on a transport's frames. */
+module online.cloudtolocalllm.tunnel.core {
+    requires transitive online.cloudtolocalllm.tunnel.spi;
+    requires org.apache.sshd.osgi;
+    requires org.bouncycastle.provider;
+    requires com.nimbusds.jose.jwt;
+    requires org.slf4j;
+    requires static org.jspecify;
+
+    exports online.cloudtolocalllm.tunnel.core to
+            online.cloudtolocalllm.tunnel.cli,
+            online.cloudtolocalllm.tunnel.testing;
+
+    provides online.cloudtolocalllm.tunnel.api.TunnelRuntime
+            with online.cloudtolocalllm.tunnel.core.CoreRuntime;
+    provides online.cloudtolocalllm.tunnel.spi.AuthenticatorProvider
+            with online.cloudtolocalllm.tunnel.core.DefaultAuthenticatorProvider;
+}

@@ -1,0 +1,404 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.api.TunnelClient;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.api.TunnelListener;
+import online.cloudtolocalllm.tunnel.api.TunnelMetrics;
+import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.spi.ClientTransport;
+import online.cloudtolocalllm.tunnel.spi.Providers;
+import online.cloudtolocalllm.tunnel.spi.TransportConfig;
+import online.cloudtolocalllm.tunnel.spi.TransportProvider;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.future.GlobalRequestFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client endpoint: dials, logs in, registers its services, and reconnects with back-off whenever the
+ * connection drops. All state changes run on one scheduler thread, in order.
+ */
+final class DefaultTunnelClient implements TunnelClient {
+    private final TunnelClientConfig config;
+    private final String user;
+    private final EventPublisher events;
+    private final TrafficCounters counters = new TrafficCounters(null);
+    private final Backoff backoff;
+    private final HostKeyCheck hostKeys;
+    private final ClientTransport transport;
+    private final TunnelSshClient ssh;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("tunnel-client").factory());
+    private final AtomicReference<TunnelState> state = new AtomicReference<>(TunnelState.IDLE);
+    private final CompletableFuture<TunnelClient> firstConnection = new CompletableFuture<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile @Nullable ClientSession session;
+    private @Nullable ScheduledFuture<?> pendingReconnect;
+    private int failures;
+
+    DefaultTunnelClient(TunnelClientConfig config) {
+        this.config = config;
+        this.user = config.user().orElseGet(() -> Tokens.subject(config.token().orElseThrow()));
+        this.events = new EventPublisher(config.listeners(), Clock.systemUTC());
+        this.backoff = new Backoff(config.reconnect(), RandomGenerator.getDefault());
+        this.hostKeys = new HostKeyCheck(config.hostKeys());
+        URI server = config.server();
+        TransportProvider provider = Providers.select(TransportProvider.class, config.components(),
+                config.transportId().orElse(null), p -> p.supports(server),
+                "online.cloudtolocalllm.tunnel:transport-websocket (for " + server.getScheme() + "://)");
+        this.transport = provider.create(new TransportConfig(config.connectTimeout(), config.keepAliveInterval(),
+                config.keepAliveTimeout(), 1 << 20));
+        this.ssh = SshClientSetup.create(config, transport, hostKeys, counters);
+    }
+
+    @Override
+    public TunnelClientConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<TunnelClient> start() {
+        if (state.compareAndSet(TunnelState.IDLE, TunnelState.CONNECTING)) {
+            ssh.start();
+            scheduler.execute(this::connect);
+        }
+        return firstConnection.copy();
+    }
+
+    @Override
+    public TunnelState state() {
+        return state.get();
+    }
+
+    // ---- connecting, on the scheduler thread
+
+    private void connect() {
+        if (isStopping()) {
+            return;
+        }
+        int attempt = failures + 1;
+        state.set(TunnelState.CONNECTING);
+        publish(TunnelEvent.Type.CONNECTING, "", null, attempt, null);
+        AtomicReference<@Nullable ClientSession> attemptSession = new AtomicReference<>();
+        establish(attemptSession)
+                .orTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((connected, failure) -> scheduler.execute(() -> {
+                    if (failure == null) {
+                        onConnected(connected);
+                    } else {
+                        ClientSession partial = attemptSession.get();
+                        if (partial != null) {
+                            partial.close(true);
+                        }
+                        onAttemptFailed(attempt, failure);
+                    }
+                }));
+    }
+
+    private CompletableFuture<ClientSession> establish(AtomicReference<@Nullable ClientSession> attemptSession) {
+        CompletableFuture<ClientSession> connected = new CompletableFuture<>();
+        URI server = config.server();
+        Map<String, String> headers = config.token().map(t -> Map.of("Authorization", "Bearer " + t)).orElse(Map.of());
+        AttributeRepository context = AttributeRepository.ofKeyValuePair(TransportTarget.KEY, new TransportTarget(server, headers));
+        try {
+            ConnectFuture connecting = ssh.connect(user, server.getHost(), port(server), context, null);
+            connecting.addListener(f -> {
+                if (f.isConnected()) {
+                    attemptSession.set(f.getClientSession());
+                    connected.complete(f.getClientSession());
+                } else {
+                    connected.completeExceptionally(f.getException() != null ? f.getException()
+                            : new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "connect cancelled"));
+                }
+            });
+        } catch (IOException e) {
+            connected.completeExceptionally(e);
+        }
+        return connected.thenCompose(this::login).thenCompose(this::registerServices);
+    }
+
+    private CompletableFuture<ClientSession> login(ClientSession session) {
+        config.token().ifPresent(session::addPasswordIdentity);
+        config.identityFile().ifPresent(file -> {
+            KeyPair keys = KeyFiles.read(file);
+            session.addPublicKeyIdentity(keys);
+        });
+        CompletableFuture<ClientSession> done = new CompletableFuture<>();
+        try {
+            session.auth().addListener(f -> {
+                if (f.isSuccess()) {
+                    done.complete(session);
+                } else {
+                    done.completeExceptionally(f.getException() != null ? f.getException()
+                            : new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "SSH login refused"));
+                }
+            });
+        } catch (IOException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private CompletableFuture<ClientSession> registerServices(ClientSession session) {
+        CompletableFuture<?>[] registrations = config.services().stream()
+                .map(service -> register(session, service)).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(registrations).thenApply(ignored -> session);
+    }
+
+    private CompletableFuture<Void> register(ClientSession session, ExposedService service) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            GlobalRequestFuture request = session.request(globalRequest(session, ServiceRegistrationHandler.FORWARD, service, true),
+                    ServiceRegistrationHandler.FORWARD, (command, reply) -> {
+                        if (command == SshConstants.SSH_MSG_REQUEST_SUCCESS) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(new TunnelException(ErrorCode.CONFIGURATION_ERROR,
+                                    "The server refused to register service '" + service.name() + "'"));
+                        }
+                    });
+            request.addListener(f -> {
+                if (f.getException() != null) {
+                    done.completeExceptionally(f.getException());
+                }
+            });
+        } catch (IOException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private static Buffer globalRequest(ClientSession session, String request, ExposedService service, boolean wantReply) {
+        Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 64 + service.name().length());
+        buffer.putString(request);
+        buffer.putBoolean(wantReply);
+        buffer.putString(service.name());
+        buffer.putUInt(0);
+        return buffer;
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        return "wss".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private void onConnected(ClientSession connected) {
+        if (isStopping()) {
+            connected.close(true);
+            return;
+        }
+        session = connected;
+        failures = 0;
+        state.set(TunnelState.CONNECTED);
+        List<String> names = config.services().stream().map(ExposedService::name).toList();
+        publish(TunnelEvent.Type.CONNECTED, names.isEmpty() ? "no services exposed" : "services registered: " + names, null, 0, null);
+        firstConnection.complete(this);
+        connected.addCloseFutureListener(f -> scheduler.execute(() -> onSessionClosed(connected)));
+    }
+
+    private void onSessionClosed(ClientSession closed) {
+        if (session != closed) {
+            return;
+        }
+        session = null;
+        if (isStopping()) {
+            return;
+        }
+        String why = closed.getIoSession() instanceof FrameIoSession frames ? "closed " + frames.closeReason() : "closed";
+        publish(TunnelEvent.Type.DISCONNECTED, why, null, 0, null);
+        failures = 1;
+        scheduleReconnect(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "connection lost: " + why));
+    }
+
+    private void onAttemptFailed(int attempt, Throwable failure) {
+        if (isStopping()) {
+            return;
+        }
+        TunnelException cause = classify(failure);
+        failures = attempt;
+        if (isFatal(cause) || backoff.exhausted(attempt + 1)) {
+            fail(cause);
+            return;
+        }
+        scheduleReconnect(cause);
+    }
+
+    private void scheduleReconnect(TunnelException cause) {
+        Duration delay = backoff.delay(failures);
+        state.set(TunnelState.RECONNECTING);
+        publish(TunnelEvent.Type.RECONNECTING, cause.getMessage(), cause, failures + 1, delay);
+        pendingReconnect = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fail(TunnelException cause) {
+        state.set(TunnelState.FAILED);
+        publish(TunnelEvent.Type.FAILED, cause.getMessage(), cause, failures, null);
+        firstConnection.completeExceptionally(cause);
+        release();
+    }
+
+    private TunnelException classify(Throwable failure) {
+        String refusal = hostKeys.takeRefusal();
+        if (refusal != null) {
+            return new TunnelException(ErrorCode.SSH_ERROR, refusal, failure);
+        }
+        Throwable root = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (root instanceof java.util.concurrent.TimeoutException) {
+            return new TunnelException(ErrorCode.REQUEST_TIMEOUT,
+                    "no tunnel within " + config.connectTimeout().toSeconds() + " s", root);
+        }
+        if (root instanceof org.apache.sshd.common.SshException ssh && ssh.getMessage() != null
+                && ssh.getMessage().contains("authentication")) {
+            return new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "SSH login refused: " + ssh.getMessage(), root);
+        }
+        return TunnelException.wrap(root, ErrorCode.SERVER_UNAVAILABLE);
+    }
+
+    /** Failures that retrying with the same credentials and trust cannot fix. */
+    private static boolean isFatal(TunnelException cause) {
+        return switch (cause.code()) {
+            case AUTHENTICATION_FAILED, TOKEN_EXPIRED, CONFIGURATION_ERROR, FORBIDDEN -> true;
+            case SSH_ERROR -> cause.getMessage().contains("Host key");
+            default -> false;
+        };
+    }
+
+    private void publish(TunnelEvent.Type type, String detail, @Nullable Throwable cause, int attempt,
+            @Nullable Duration retryIn) {
+        events.publish(type, config.server().toString(), user, null, detail, cause, attempt, retryIn);
+    }
+
+    // ---- streams
+
+    @Override
+    public CompletableFuture<TunnelStream> openStream(String host, int port) {
+        ClientSession current = session;
+        if (current == null || state.get() != TunnelState.CONNECTED) {
+            return CompletableFuture.failedFuture(new TunnelException(ErrorCode.SERVER_UNAVAILABLE,
+                    "Not connected to " + config.server() + " (state " + state.get() + ")"));
+        }
+        StreamChannel channel = new StreamChannel(StreamChannel.DIRECT, host, port, "127.0.0.1", 0);
+        return StreamOpener.open(current, channel, host + ":" + port);
+    }
+
+    @Override
+    public TunnelMetrics metrics() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void addListener(TunnelListener listener) {
+        events.add(listener);
+    }
+
+    // ---- lifecycle
+
+    private boolean isStopping() {
+        TunnelState now = state.get();
+        return now == TunnelState.CLOSED || now == TunnelState.FAILED || terminated.getCount() == 0;
+    }
+
+    @Override
+    public void shutdown() {
+        TunnelState previous = state.getAndSet(TunnelState.CLOSED);
+        if (previous == TunnelState.CLOSED || previous == TunnelState.FAILED) {
+            return;
+        }
+        scheduler.execute(() -> {
+            if (pendingReconnect != null) {
+                pendingReconnect.cancel(false);
+            }
+            ClientSession current = session;
+            if (current == null) {
+                closeNow();
+                return;
+            }
+            for (ExposedService service : config.services()) {
+                try {
+                    current.writePacket(globalRequest(current, ServiceRegistrationHandler.CANCEL, service, false));
+                } catch (IOException e) {
+                    break;
+                }
+            }
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+            scheduler.scheduleWithFixedDelay(() -> {
+                if (counters.openStreams() == 0 || System.nanoTime() >= deadline || !current.isOpen()) {
+                    closeNow();
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    @Override
+    public void shutdownNow() {
+        TunnelState previous = state.getAndSet(TunnelState.CLOSED);
+        if (previous == TunnelState.FAILED) {
+            return;
+        }
+        closeNow();
+    }
+
+    private synchronized void closeNow() {
+        if (terminated.getCount() == 0) {
+            return;
+        }
+        ClientSession current = session;
+        if (current != null) {
+            try {
+                current.close(false).await(Duration.ofSeconds(2));
+            } catch (IOException e) {
+                // closing anyway below
+            }
+            current.close(true);
+        }
+        publish(TunnelEvent.Type.CLOSED, "shut down", null, 0, null);
+        firstConnection.completeExceptionally(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "client shut down"));
+        release();
+    }
+
+    private synchronized void release() {
+        if (terminated.getCount() == 0) {
+            return;
+        }
+        ssh.close(true);
+        transport.close();
+        scheduler.shutdownNow();
+        terminated.countDown();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+}

@@ -1,0 +1,331 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.api.TunnelListener;
+import online.cloudtolocalllm.tunnel.api.TunnelMetrics;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
+import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import online.cloudtolocalllm.tunnel.api.TunnelSession;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.spi.Authenticator;
+import online.cloudtolocalllm.tunnel.spi.AuthenticatorProvider;
+import online.cloudtolocalllm.tunnel.spi.CloseCodes;
+import online.cloudtolocalllm.tunnel.spi.FrameConnection;
+import online.cloudtolocalllm.tunnel.spi.Identity;
+import online.cloudtolocalllm.tunnel.spi.Providers;
+import online.cloudtolocalllm.tunnel.spi.ServerHost;
+import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
+import online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
+import online.cloudtolocalllm.tunnel.spi.TunnelAcceptor;
+import online.cloudtolocalllm.tunnel.spi.UpgradeRequest;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.session.ServerSession;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The server endpoint: sshd over frame connections, the service routing table, and the lifecycle. */
+final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultTunnelServer.class);
+    private static final String HOST_KEY_FILE = "ssh_host_ed25519_key";
+
+    private final TunnelServerConfig config;
+    private final Authenticator authenticator;
+    private final boolean keyLoginPossible;
+    private final TrafficCounters counters = new TrafficCounters(null);
+    private final EventPublisher events;
+    private final ServiceRegistry registry = new ServiceRegistry();
+    private final Map<ServerSession, Instant> sessions = new ConcurrentHashMap<>();
+    private final ForwardPolicy forwardPolicy;
+    private final List<TcpServiceListener> tcpListeners = new ArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("tunnel-server-scheduler").factory());
+    private @Nullable TunnelSshServer ssh;
+    private @Nullable ServerHost host;
+    private volatile @Nullable InetSocketAddress address;
+    private volatile @Nullable String fingerprint;
+
+    DefaultTunnelServer(TunnelServerConfig config) {
+        this.config = config;
+        Optional<Authenticator> given = config.components().get(Authenticator.class);
+        this.authenticator = given.orElseGet(() -> Providers.select(AuthenticatorProvider.class, config.components(),
+                null, p -> true, "online.cloudtolocalllm.tunnel:tunnel-core").create(config));
+        this.keyLoginPossible = given.isPresent() || config.authorizedKeys().isPresent();
+        this.events = new EventPublisher(config.listeners(), config.clock());
+        this.forwardPolicy = new ForwardPolicy(config.forwardAllow());
+    }
+
+    @Override
+    public TunnelServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<TunnelServer> start() {
+        if (!started.compareAndSet(false, true)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Server already started"));
+        }
+        try {
+            KeyPair hostKey = KeyFiles.readOrCreate(config.dataDir().resolve(HOST_KEY_FILE), "tunnel-server");
+            fingerprint = KeyFiles.fingerprint(hostKey.getPublic());
+            TunnelSshServer server = SshServerSetup.create(config, hostKey, authenticator, this, forwardPolicy, counters);
+            server.addSessionListener(new SessionEvents());
+            server.start();
+            ssh = server;
+            for (Map.Entry<String, InetSocketAddress> entry : config.tcpListeners().entrySet()) {
+                String[] userService = entry.getKey().split("/", 2);
+                tcpListeners.add(TcpServiceListener.start(entry.getValue(), userService[0], userService[1], this));
+            }
+        } catch (IOException | RuntimeException e) {
+            shutdownNow();
+            return CompletableFuture.failedFuture(TunnelException.wrap(e, ErrorCode.CONFIGURATION_ERROR));
+        }
+        if (config.listen().isEmpty()) {
+            return CompletableFuture.completedFuture(this);
+        }
+        ServerHostProvider provider = Providers.select(ServerHostProvider.class, config.components(), null, p -> true,
+                "online.cloudtolocalllm.tunnel:tunnel-server");
+        host = provider.create(new ServerHostContext(config, this, this, authenticator));
+        return host.start().handle((bound, failure) -> {
+            if (failure != null) {
+                shutdownNow();
+                throw TunnelException.wrap(failure, ErrorCode.CONFIGURATION_ERROR);
+            }
+            address = bound;
+            LOG.info("Tunnel server listening on {} with host key {}", bound, fingerprint);
+            return this;
+        });
+    }
+
+    @Override
+    public Optional<InetSocketAddress> address() {
+        return Optional.ofNullable(address);
+    }
+
+    @Override
+    public String hostKeyFingerprint() {
+        String value = fingerprint;
+        if (value == null) {
+            throw new IllegalStateException("The host key is loaded by start()");
+        }
+        return value;
+    }
+
+    // ---- TunnelAcceptor
+
+    @Override
+    public Identity authenticate(UpgradeRequest request) {
+        try {
+            Optional<String> token = request.bearerToken();
+            if (token.isEmpty()) {
+                if (keyLoginPossible) {
+                    return Identity.anonymous();
+                }
+                throw new TunnelException(ErrorCode.AUTHENTICATION_FAILED,
+                        "Missing token: pass ?token=<JWT> or an Authorization: Bearer header");
+            }
+            Identity identity = authenticator.authenticateToken(token.get());
+            Optional<String> userId = request.queryParameter("userId");
+            if (userId.isPresent() && !userId.get().equals(identity.user())) {
+                throw new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "userId does not match the token's subject");
+            }
+            return identity;
+        } catch (TunnelException e) {
+            events.publish(TunnelEvent.Type.FAILED, String.valueOf(request.remoteAddress()), null, null,
+                    "upgrade refused: " + e.getMessage(), e, 0, null);
+            throw e;
+        }
+    }
+
+    @Override
+    public void accept(FrameConnection connection, Identity identity) {
+        TunnelSshServer server = ssh;
+        if (shuttingDown.get() || server == null || server.frameAcceptor() == null) {
+            connection.close(CloseCodes.GOING_AWAY, shuttingDown.get() ? "server shutting down" : "server not started");
+            return;
+        }
+        server.frameAcceptor().accept(connection, identity);
+    }
+
+    // ---- ServerRoutes
+
+    @Override
+    public boolean register(ServerSession session, String name, String bindAddress, int bindPort) {
+        String user = session.getUsername();
+        if (registry.servicesOf(session).size() >= config.maxServicesPerSession()) {
+            refuse(session, name, "more than " + config.maxServicesPerSession() + " services on one session");
+            return false;
+        }
+        ServiceRoute replaced = registry.register(new ServiceRoute(user, name, session, bindAddress, bindPort));
+        String endpoint = String.valueOf(session.getRemoteAddress());
+        if (replaced != null && replaced.session() != session) {
+            events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, String.valueOf(replaced.session().getRemoteAddress()),
+                    user, name, "taken over by a newer session", null, 0, null);
+        }
+        events.publish(TunnelEvent.Type.SERVICE_REGISTERED, endpoint, user, name, "", null, 0, null);
+        return true;
+    }
+
+    @Override
+    public void unregister(ServerSession session, String name) {
+        ServiceRoute removed = registry.unregister(session.getUsername(), name, session);
+        if (removed != null) {
+            events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, String.valueOf(session.getRemoteAddress()),
+                    removed.user(), name, "cancelled by the client", null, 0, null);
+        }
+    }
+
+    @Override
+    public void refuse(ServerSession session, String name, String reason) {
+        events.publish(TunnelEvent.Type.FAILED, String.valueOf(session.getRemoteAddress()), session.getUsername(), name,
+                "service registration refused: " + reason, null, 0, null);
+    }
+
+    // ---- streams
+
+    @Override
+    public CompletableFuture<TunnelStream> openStream(String user, String service) {
+        Optional<ServiceRoute> found = registry.find(user, service);
+        if (found.isEmpty()) {
+            String why = registry.hasUser(user) ? "User '" + user + "' exposes no service '" + service + "'"
+                    : "User '" + user + "' has no tunnel connected";
+            return CompletableFuture.failedFuture(new TunnelException(ErrorCode.NOT_FOUND, why));
+        }
+        ServiceRoute route = found.get();
+        StreamChannel channel = new StreamChannel(StreamChannel.FORWARDED, route.bindAddress(), route.bindPort(), "127.0.0.1", 0);
+        return StreamOpener.open(route.session(), channel, user + "/" + service);
+    }
+
+    // ---- introspection
+
+    @Override
+    public List<TunnelSession> sessions() {
+        List<TunnelSession> result = new ArrayList<>();
+        sessions.forEach((session, since) -> {
+            TrafficCounters sessionCounters = StreamCounting.counters(session);
+            result.add(new TunnelSession(Long.toString(session.getIoSession().getId()), session.getUsername(),
+                    String.valueOf(session.getRemoteAddress()), since, registry.servicesOf(session),
+                    sessionCounters == null ? TunnelMetrics.EMPTY : sessionCounters.snapshot()));
+        });
+        return result;
+    }
+
+    @Override
+    public TunnelMetrics metrics() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void addListener(TunnelListener listener) {
+        events.add(listener);
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void shutdown() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
+        if (host != null) {
+            host.stopAccepting();
+        }
+        tcpListeners.forEach(TcpServiceListener::close);
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        scheduler.scheduleWithFixedDelay(() -> {
+            if (counters.openStreams() == 0 || System.nanoTime() >= deadline) {
+                closeEverything(false);
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void shutdownNow() {
+        shuttingDown.set(true);
+        tcpListeners.forEach(TcpServiceListener::close);
+        closeEverything(true);
+    }
+
+    private synchronized void closeEverything(boolean immediately) {
+        if (terminated.getCount() == 0) {
+            return;
+        }
+        TunnelSshServer server = ssh;
+        if (server != null) {
+            try {
+                if (!server.close(immediately).await(Duration.ofSeconds(5))) {
+                    server.close(true);
+                }
+            } catch (IOException e) {
+                LOG.warn("SSH server did not stop cleanly: {}", e.toString());
+                server.close(true);
+            }
+        }
+        if (host != null) {
+            host.close().orTimeout(5, TimeUnit.SECONDS).exceptionally(failure -> null).join();
+        }
+        scheduler.shutdownNow();
+        terminated.countDown();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /** Session lifecycle into events and the session table. */
+    private final class SessionEvents implements SessionListener {
+        @Override
+        public void sessionEvent(Session session, Event event) {
+            if (event == Event.Authenticated && session instanceof ServerSession server) {
+                sessions.put(server, config.clock().instant());
+                events.publish(TunnelEvent.Type.CONNECTED, String.valueOf(session.getRemoteAddress()),
+                        session.getUsername(), null, "session " + session.getIoSession().getId(), null, 0, null);
+            }
+        }
+
+        @Override
+        public void sessionClosed(Session session) {
+            if (!(session instanceof ServerSession server)) {
+                return;
+            }
+            String endpoint = String.valueOf(session.getRemoteAddress());
+            for (ServiceRoute route : registry.removeSession(server)) {
+                events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, endpoint, route.user(), route.service(),
+                        "session ended", null, 0, null);
+            }
+            if (sessions.remove(server) != null) {
+                String why = session.getIoSession() instanceof FrameIoSession frames ? frames.closeReason() : "";
+                events.publish(TunnelEvent.Type.DISCONNECTED, endpoint, session.getUsername(), null,
+                        "session " + session.getIoSession().getId() + " closed " + why, null, 0, null);
+            }
+        }
+    }
+}

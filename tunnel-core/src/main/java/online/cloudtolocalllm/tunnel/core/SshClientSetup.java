@@ -1,0 +1,47 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
+import online.cloudtolocalllm.tunnel.spi.ClientTransport;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+
+/**
+ * Builds the sshd client of a tunnel client: no ~/.ssh configuration or keys are picked up, host keys are checked
+ * by the client's policy, and the only channels the server may open are streams to exposed services.
+ */
+final class SshClientSetup {
+    private SshClientSetup() {
+    }
+
+    static TunnelSshClient create(TunnelClientConfig config, ClientTransport transport, HostKeyCheck hostKeys,
+            TrafficCounters counters) {
+        TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
+                .factory(() -> new TunnelSshClient(transport, counters))
+                .build();
+        SshDefaults.apply(client, ClientBuilder.DH2KEX);
+        client.setServerKeyVerifier(hostKeys);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
+        Map<String, ExposedService> services = new LinkedHashMap<>();
+        config.services().forEach(service -> services.put(service.name(), service));
+        client.setChannelFactories(List.of(LocalServiceChannel.factory(Map.copyOf(services))));
+        // the local service channels only ever connect to the exposed services' own addresses
+        client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+        client.addChannelListener(StreamCounting.INSTANCE);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAliveInterval());
+        int missed = (int) Math.max(1, config.keepAliveTimeout().toMillis() / config.keepAliveInterval().toMillis());
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, missed);
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, config.connectTimeout());
+        return client;
+    }
+}

@@ -1,0 +1,112 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutionException;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Forwards each TCP connection on a local address to one user's service, a virtual thread per direction. */
+final class TcpServiceListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpServiceListener.class);
+
+    private final ServerSocket socket;
+    private final String user;
+    private final String service;
+    private final TunnelServer server;
+
+    private TcpServiceListener(ServerSocket socket, String user, String service, TunnelServer server) {
+        this.socket = socket;
+        this.user = user;
+        this.service = service;
+        this.server = server;
+    }
+
+    static TcpServiceListener start(InetSocketAddress address, String user, String service, TunnelServer server)
+            throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(address);
+        TcpServiceListener listener = new TcpServiceListener(socket, user, service, server);
+        Thread.ofVirtual().name("tcp-listener-" + user + "/" + service).start(listener::acceptLoop);
+        LOG.info("TCP listener on {} forwards to {}/{}", socket.getLocalSocketAddress(), user, service);
+        return listener;
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            try {
+                Socket connection = socket.accept();
+                connection.setTcpNoDelay(true);
+                Thread.ofVirtual().name("tcp-" + user + "/" + service).start(() -> bridge(connection));
+            } catch (IOException e) {
+                if (!socket.isClosed()) {
+                    LOG.warn("TCP listener for {}/{} failed to accept: {}", user, service, e.toString());
+                }
+            }
+        }
+    }
+
+    private void bridge(Socket connection) {
+        TunnelStream stream;
+        try {
+            stream = server.openStream(user, service).get();
+        } catch (ExecutionException | InterruptedException e) {
+            LOG.info("TCP connection from {} to {}/{} dropped: {}", connection.getRemoteSocketAddress(), user, service,
+                    e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            closeQuietly(connection);
+            return;
+        }
+        Thread upstream = Thread.ofVirtual().start(() -> copyToStream(connection, stream));
+        try (InputStream in = stream.inputStream(); OutputStream out = connection.getOutputStream()) {
+            in.transferTo(out);
+            connection.shutdownOutput();
+            upstream.join();
+        } catch (IOException | InterruptedException e) {
+            LOG.debug("TCP bridge to {}/{} ended: {}", user, service, e.toString());
+        } finally {
+            stream.close();
+            closeQuietly(connection);
+        }
+    }
+
+    private static void copyToStream(Socket connection, TunnelStream stream) {
+        byte[] buffer = new byte[32 * 1024];
+        try (InputStream in = connection.getInputStream()) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                stream.write(ByteBuffer.wrap(buffer, 0, n)).join();
+            }
+            stream.shutdownOutput().join();
+        } catch (IOException | RuntimeException e) {
+            stream.close();
+        }
+    }
+
+    private static void closeQuietly(Socket connection) {
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a listener that failed is all we wanted
+        }
+    }
+}

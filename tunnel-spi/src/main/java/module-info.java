@@ -1,0 +1,11 @@
+/** Extension points of the tunnel: transports, authenticators and server hosts, and how providers are chosen. */
+module online.cloudtolocalllm.tunnel.spi {
+    requires transitive online.cloudtolocalllm.tunnel.api;
+    requires static transitive org.jspecify;
+
+    exports online.cloudtolocalllm.tunnel.spi;
+
+    uses online.cloudtolocalllm.tunnel.spi.TransportProvider;
+    uses online.cloudtolocalllm.tunnel.spi.AuthenticatorProvider;
+    uses online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
+}

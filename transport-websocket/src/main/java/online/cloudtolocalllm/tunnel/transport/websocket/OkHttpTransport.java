@@ -1,0 +1,51 @@
+package online.cloudtolocalllm.tunnel.transport.websocket;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import online.cloudtolocalllm.tunnel.spi.ClientTransport;
+import online.cloudtolocalllm.tunnel.spi.FrameConnection;
+import online.cloudtolocalllm.tunnel.spi.TransportConfig;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/**
+ * Dials WebSocket connections with OkHttp: TCP_NODELAY on, pings at the keepalive interval (a missing pong fails
+ * the connection), no compression (SSH bytes are encrypted and do not compress).
+ */
+final class OkHttpTransport implements ClientTransport {
+    private final OkHttpClient client;
+    private final ScheduledExecutorService drainWatcher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("okhttp-ws-drain").factory());
+
+    OkHttpTransport(TransportConfig config) {
+        this.client = new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.connectTimeout())
+                .pingInterval(config.pingInterval())
+                .webSocketCloseTimeout(Duration.ofSeconds(5))
+                .minWebSocketMessageToCompress(Long.MAX_VALUE)
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<FrameConnection> connect(URI uri, Map<String, String> headers) {
+        Request.Builder request = new Request.Builder().url(uri.toString());
+        headers.forEach(request::header);
+        OkHttpFrameConnection connection = new OkHttpFrameConnection(uri, drainWatcher);
+        client.newWebSocket(request.build(), connection);
+        return connection.opened();
+    }
+
+    @Override
+    public void close() {
+        drainWatcher.shutdownNow();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}

@@ -84,7 +84,7 @@ public abstract class TransportConformanceSuite {
         TunnelServerConfig.Builder builder = TunnelServerConfig.builder()
                 .dataDir(dataDir)
                 .jwtSecret(TestTokens.SECRET)
-                .keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .keepAlive(Duration.ofSeconds(2), Duration.ofSeconds(6))
                 .shutdownTimeout(Duration.ofSeconds(1));
         extra.accept(builder);
         TunnelServer server = TunnelServer.create(configure(builder).build());
@@ -99,7 +99,7 @@ public abstract class TransportConformanceSuite {
                 .server(uri)
                 .token(TestTokens.valid(USER))
                 .hostKeys(HostKeyPolicy.pinned(server.hostKeyFingerprint()))
-                .keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .keepAlive(Duration.ofSeconds(2), Duration.ofSeconds(6))
                 .reconnect(new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.2, 0))
                 .shutdownTimeout(Duration.ofSeconds(1));
         extra.accept(builder);

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -160,17 +162,25 @@ final class OkHttpFrameConnection extends WebSocketListener implements FrameConn
 
     private void checkDrain() {
         WebSocket ws = socket;
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        boolean failed;
         synchronized (waitingForDrain) {
-            if (closed || ws == null) {
-                waitingForDrain.forEach(f -> f.completeExceptionally(new ClosedChannelException()));
-                waitingForDrain.clear();
-            } else if (ws.queueSize() <= LOW_WATER) {
-                waitingForDrain.forEach(f -> f.complete(null));
+            failed = closed || ws == null;
+            if (failed || ws.queueSize() <= LOW_WATER) {
+                ready.addAll(waitingForDrain);
                 waitingForDrain.clear();
             }
             drainScheduled = !waitingForDrain.isEmpty();
             if (drainScheduled) {
                 drainWatcher.schedule(this::checkDrain, 1, TimeUnit.MILLISECONDS);
+            }
+        }
+        // completed outside the lock: completion runs sshd's next write, which may call send()
+        for (CompletableFuture<Void> future : ready) {
+            if (failed) {
+                future.completeExceptionally(new ClosedChannelException());
+            } else {
+                future.complete(null);
             }
         }
     }

@@ -26,11 +26,20 @@ final class OkHttpTransport implements ClientTransport {
                 .socketFactory(new NoDelaySocketFactory())
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.connectTimeout())
-                .pingInterval(config.pingInterval())
+                .pingInterval(pingInterval(config))
                 .webSocketCloseTimeout(Duration.ofSeconds(5))
                 .minWebSocketMessageToCompress(Long.MAX_VALUE)
                 .retryOnConnectionFailure(false)
                 .build();
+    }
+
+    /**
+     * OkHttp fails a connection whose pong has not come back when the next ping is due, so the ping interval is
+     * also the pong deadline: at least half the keepalive timeout, which puts dead-peer detection within it.
+     */
+    private static Duration pingInterval(TransportConfig config) {
+        Duration half = config.idleTimeout().dividedBy(2);
+        return half.compareTo(config.pingInterval()) > 0 ? half : config.pingInterval();
     }
 
     @Override

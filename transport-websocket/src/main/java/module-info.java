@@ -8,12 +8,12 @@ module online.cloudtolocalllm.tunnel.transport.websocket {
     requires transitive io.netty.codec.http;
     requires io.netty.handler;
     requires transitive io.netty.transport;
-    requires io.netty.buffer;
+    requires transitive io.netty.buffer;
     requires io.netty.common;
     requires io.netty.codec;
-    requires static transitive jakarta.websocket;
-    requires static transitive jakarta.websocket.client;
-    requires static transitive jakarta.servlet;
+    requires static jakarta.websocket;
+    requires static jakarta.websocket.client;
+    requires static jakarta.servlet;
     requires org.slf4j;
     requires static org.jspecify;
 

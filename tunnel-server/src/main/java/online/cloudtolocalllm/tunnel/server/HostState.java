@@ -1,0 +1,45 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
+import online.cloudtolocalllm.tunnel.transport.websocket.NettyWebSocketUpgrade;
+
+/** What every connection handler of one host shares: the server, the upgrade settings, the accepting flag. */
+final class HostState {
+    private final ServerHostContext context;
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final NettyWebSocketUpgrade.Settings upgradeSettings;
+    private volatile boolean accepting = true;
+
+    HostState(ServerHostContext context) {
+        this.context = context;
+        this.upgradeSettings = new NettyWebSocketUpgrade.Settings(context.config().maxFrameSize(),
+                context.config().keepAliveInterval(), context.config().keepAliveTimeout(), blocking);
+    }
+
+    ServerHostContext context() {
+        return context;
+    }
+
+    /** Where work that may block (token checks against a JWKS URL) runs, off the event loops. */
+    ExecutorService blocking() {
+        return blocking;
+    }
+
+    NettyWebSocketUpgrade.Settings upgradeSettings() {
+        return upgradeSettings;
+    }
+
+    boolean accepting() {
+        return accepting;
+    }
+
+    void stopAccepting() {
+        accepting = false;
+    }
+
+    void close() {
+        blocking.shutdownNow();
+    }
+}

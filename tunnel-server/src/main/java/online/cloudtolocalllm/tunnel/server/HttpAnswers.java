@@ -1,0 +1,43 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+
+/** Complete HTTP answers the host writes itself: JSON errors with the Phase 1 body, and small JSON documents. */
+final class HttpAnswers {
+    private HttpAnswers() {
+    }
+
+    /** Answers {@code failure} with its code's status and JSON body. */
+    static void error(ChannelHandlerContext ctx, TunnelException failure, boolean keepAlive) {
+        json(ctx, HttpResponseStatus.valueOf(failure.code().httpStatus()), failure.toJson(), keepAlive);
+    }
+
+    static void json(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (status.code() == 401) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

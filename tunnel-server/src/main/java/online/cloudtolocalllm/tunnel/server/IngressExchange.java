@@ -1,0 +1,354 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.StreamReceiver;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.spi.Identity;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ingress request and its response, proxied through a tunnel stream to the user's local service. The request is
+ * re-encoded as HTTP/1.1 for the local service; the response is decoded and relayed piece by piece as it arrives,
+ * flushed at once, so chunked, SSE and NDJSON streams reach the caller as they are produced. Window goes back to
+ * the tunnel only as the caller's connection takes the bytes. Everything here runs on the connection's event loop.
+ */
+final class IngressExchange implements StreamReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressExchange.class);
+    /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
+    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authorization", "te", "trailer", "upgrade", "expect");
+
+    private final ChannelHandlerContext ctx;
+    private final HostState state;
+    private final HttpRequest request;
+    private final IngressTarget target;
+    private final Runnable onDone;
+    private final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec());
+    private final ArrayDeque<HttpContent> bodyBeforeStream = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>();
+    private final boolean isPublic;
+    private boolean keepAlive;
+    private @Nullable TunnelStream stream;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean skippingInformational;
+    private boolean finished;
+
+    IngressExchange(ChannelHandlerContext ctx, HostState state, HttpRequest request, IngressTarget target, Runnable onDone) {
+        this.ctx = ctx;
+        this.state = state;
+        this.request = request;
+        this.target = target;
+        this.onDone = onDone;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.isPublic = state.context().config().isPublic(target.user(), target.service());
+    }
+
+    void start() {
+        ctx.channel().config().setAutoRead(false);
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        String bearer = bearerToken(request.headers());
+        CompletableFuture.runAsync(() -> authorize(bearer), state.blocking())
+                .thenCompose(ignored -> state.context().server().openStream(target.user(), target.service()))
+                .whenComplete((opened, failure) -> ctx.executor().execute(() -> {
+                    if (failure != null) {
+                        fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
+                    } else {
+                        streamOpened(opened);
+                    }
+                }));
+    }
+
+    private void authorize(@Nullable String bearer) {
+        if (isPublic) {
+            return;
+        }
+        if (bearer == null) {
+            throw new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "Ingress to " + target.user() + "/"
+                    + target.service() + " needs an Authorization: Bearer header with a token of " + target.user());
+        }
+        Identity identity = state.context().authenticator().authenticateToken(bearer);
+        if (!identity.user().equals(target.user())) {
+            throw new TunnelException(ErrorCode.FORBIDDEN,
+                    "A token of " + identity.user() + " cannot reach the tunnel of " + target.user());
+        }
+    }
+
+    private static @Nullable String bearerToken(HttpHeaders headers) {
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+    }
+
+    // ---- request, from the caller
+
+    /** A piece of the request body from the caller's connection. */
+    void onRequestContent(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        if (finished) {
+            content.release();
+        } else if (stream == null) {
+            bodyBeforeStream.add(content);
+        } else {
+            forward(content);
+        }
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    private void streamOpened(TunnelStream opened) {
+        if (finished) {
+            opened.close();
+            return;
+        }
+        stream = opened;
+        forward(upstreamRequest());
+        for (HttpContent content; (content = bodyBeforeStream.poll()) != null; ) {
+            forward(content);
+        }
+        opened.receive(this);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private HttpRequest upstreamRequest() {
+        HttpHeaders headers = request.headers().copy();
+        HOP_BY_HOP.forEach(headers::remove);
+        if (!isPublic) {
+            headers.remove(HttpHeaderNames.AUTHORIZATION);
+        }
+        String originalHost = headers.get(HttpHeaderNames.HOST);
+        if (originalHost != null) {
+            headers.set("X-Forwarded-Host", originalHost);
+        }
+        headers.set(HttpHeaderNames.HOST, "localhost");
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            String previous = headers.get("X-Forwarded-For");
+            String client = remote.getAddress().getHostAddress();
+            headers.set("X-Forwarded-For", previous == null ? client : previous + ", " + client);
+        }
+        headers.set("X-Forwarded-Proto", "http");
+        headers.set("X-Forwarded-Prefix", target.prefix());
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.path(), headers);
+    }
+
+    /** Encodes {@code message} and sends it up the tunnel; pauses reading the caller while the tunnel is full. */
+    private void forward(HttpObject message) {
+        TunnelStream upstream = stream;
+        if (upstream == null) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        codec.writeOutbound(message);
+        for (ByteBuf bytes; (bytes = codec.readOutbound()) != null; ) {
+            CompletableFuture<Void> taken;
+            try {
+                taken = upstream.write(bytes.nioBuffer());
+            } finally {
+                bytes.release();
+            }
+            if (!taken.isDone()) {
+                ctx.channel().config().setAutoRead(false);
+                taken.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+                    if (!finished) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }));
+            }
+        }
+    }
+
+    // ---- response, from the tunnel (any thread)
+
+    @Override
+    public void onData(ByteBuffer data, Runnable done) {
+        ByteBuf copy = Unpooled.copiedBuffer(data);
+        ctx.executor().execute(() -> responseBytes(copy, done));
+    }
+
+    @Override
+    public void onEnd() {
+        ctx.executor().execute(this::upstreamEnded);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        ctx.executor().execute(this::upstreamEnded);
+    }
+
+    private void responseBytes(ByteBuf bytes, Runnable done) {
+        if (finished) {
+            bytes.release();
+            done.run();
+            return;
+        }
+        codec.writeInbound(bytes);
+        relayDecoded();
+        if (ctx.channel().isWritable()) {
+            done.run();
+        } else {
+            windowToRelease.add(done);
+        }
+    }
+
+    private void relayDecoded() {
+        boolean wrote = false;
+        for (Object message; !finished && (message = codec.readInbound()) != null; ) {
+            wrote |= relay(message);
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private boolean relay(Object message) {
+        if (message instanceof HttpResponse head) {
+            if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                skippingInformational = true;
+                ReferenceCountUtil.release(message);
+                return false;
+            }
+            prepareHead(head);
+            ctx.write(head);
+            responseStarted = true;
+        }
+        if (message instanceof HttpContent content) {
+            if (skippingInformational) {
+                skippingInformational = !(content instanceof LastHttpContent);
+                content.release();
+                return false;
+            }
+            ctx.write(content);
+            if (content instanceof LastHttpContent) {
+                complete();
+            }
+        }
+        return true;
+    }
+
+    private void prepareHead(HttpResponse head) {
+        HttpHeaders headers = head.headers();
+        HOP_BY_HOP.forEach(headers::remove);
+        boolean framed = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.isContentLengthSet(head)
+                || head.status().code() == 204 || head.status().code() == 304 || request.method().name().equals("HEAD");
+        if (!framed) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+                HttpUtil.setTransferEncodingChunked(head, true);
+            } else {
+                keepAlive = false;
+            }
+        }
+        if (!requestComplete) {
+            keepAlive = false;
+        }
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    }
+
+    private void upstreamEnded() {
+        if (finished) {
+            return;
+        }
+        codec.finish();
+        relayDecoded();
+        if (finished) {
+            return;
+        }
+        if (!responseStarted) {
+            fail(new TunnelException(ErrorCode.SSH_ERROR, "The service behind " + target.user() + "/" + target.service()
+                    + " closed the connection without answering"));
+        } else {
+            LOG.info("Response from {}/{} cut short: the tunnel stream ended", target.user(), target.service());
+            finished = true;
+            cleanUp();
+            ctx.flush();
+            ctx.close();
+        }
+    }
+
+    private void complete() {
+        finished = true;
+        cleanUp();
+        if (keepAlive && requestComplete) {
+            onDone.run();
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void fail(TunnelException failure) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cleanUp();
+        LOG.debug("Ingress {} {} failed: {}", request.method(), request.uri(), failure.getMessage());
+        boolean reusable = keepAlive && requestComplete;
+        HttpAnswers.error(ctx, failure, reusable);
+        ctx.channel().config().setAutoRead(true);
+        if (reusable) {
+            onDone.run();
+        }
+    }
+
+    /** The caller went away: drop everything. */
+    void abort() {
+        if (!finished) {
+            finished = true;
+            cleanUp();
+        }
+    }
+
+    /** The caller's connection can take more: give the tunnel back its window. */
+    void onWritable() {
+        for (Runnable done; (done = windowToRelease.poll()) != null; ) {
+            done.run();
+        }
+    }
+
+    private void cleanUp() {
+        TunnelStream upstream = stream;
+        if (upstream != null) {
+            upstream.close();
+        }
+        for (HttpContent content; (content = bodyBeforeStream.poll()) != null; ) {
+            content.release();
+        }
+        onWritable();
+        codec.finishAndReleaseAll();
+    }
+}

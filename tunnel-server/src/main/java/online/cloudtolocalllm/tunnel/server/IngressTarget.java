@@ -1,0 +1,54 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Where an ingress request goes: {@code /t/{user}/{service}/{rest}?query} names the user's service and the path
+ * ({@code /{rest}?query}) the local service sees.
+ *
+ * @param user the tunnel's user
+ * @param service the service name
+ * @param path the path and query for the local service, always starting with {@code /}
+ */
+record IngressTarget(String user, String service, String path) {
+    static final String PREFIX = "/t/";
+
+    /** The target of {@code uri}, if it is an ingress path. */
+    static Optional<IngressTarget> parse(String uri) {
+        if (!uri.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        int userEnd = uri.indexOf('/', PREFIX.length());
+        if (userEnd <= PREFIX.length()) {
+            return Optional.empty();
+        }
+        int serviceEnd = firstOf(uri, userEnd + 1);
+        if (serviceEnd == userEnd + 1) {
+            return Optional.empty();
+        }
+        String user = URLDecoder.decode(uri.substring(PREFIX.length(), userEnd), StandardCharsets.UTF_8);
+        String service = uri.substring(userEnd + 1, serviceEnd);
+        String rest = uri.substring(serviceEnd);
+        if (rest.isEmpty() || rest.charAt(0) == '?') {
+            rest = "/" + rest;
+        }
+        return Optional.of(new IngressTarget(user, service, rest));
+    }
+
+    /** The prefix the local service is mounted under, for {@code X-Forwarded-Prefix}. */
+    String prefix() {
+        return PREFIX + user + "/" + service;
+    }
+
+    private static int firstOf(String uri, int from) {
+        for (int i = from; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '/' || c == '?') {
+                return i;
+            }
+        }
+        return uri.length();
+    }
+}

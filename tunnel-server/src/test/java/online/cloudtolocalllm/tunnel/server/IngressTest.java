@@ -1,0 +1,205 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.testing.TestHttpService;
+import online.cloudtolocalllm.tunnel.testing.TestServer;
+import online.cloudtolocalllm.tunnel.testing.TestTokens;
+import online.cloudtolocalllm.tunnel.testing.TcpTestService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTP ingress at /t/{user}/{service}/...: forwarding both ways, streaming, authentication and errors. */
+class IngressTest {
+    @TempDir
+    Path dataDir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private TestHttpService local;
+    private TestServer tunnel;
+    private String aliceToken;
+
+    @BeforeEach
+    void start() throws Exception {
+        local = TestHttpService.start();
+        tunnel = TestServer.start(dataDir, b -> b.publicService("alice", "open"));
+        tunnel.connect("alice", new ExposedService("llm", "127.0.0.1", local.port()),
+                new ExposedService("open", "127.0.0.1", local.port()));
+        aliceToken = TestTokens.valid("alice");
+    }
+
+    @AfterEach
+    void stop() {
+        tunnel.close();
+        local.close();
+    }
+
+    private HttpRequest.Builder request(String service, String path) {
+        return HttpRequest.newBuilder(tunnel.ingress("alice", service, path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + aliceToken);
+    }
+
+    @Test
+    void forwardsMethodPathQueryHeadersAndBodyBothWays() throws Exception {
+        HttpResponse<String> response = http.send(request("llm", "/echo?x=1&y=two")
+                .header("X-Custom", "kept")
+                .POST(HttpRequest.BodyPublishers.ofString("prompt body")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("prompt body");
+        assertThat(response.headers().firstValue("X-Seen-Method")).hasValue("POST");
+        assertThat(response.headers().firstValue("X-Seen-Uri")).hasValue("/echo?x=1&y=two");
+        assertThat(response.headers().firstValue("X-Seen-X-Custom")).hasValue("kept");
+        assertThat(response.headers().firstValue("X-Seen-Host")).hasValue("localhost");
+        assertThat(response.headers().firstValue("X-Seen-X-Forwarded-Prefix")).hasValue("/t/alice/llm");
+        assertThat(response.headers().firstValue("X-Seen-Authorization")).as("the tunnel token stays at the server")
+                .hasValue("(none)");
+    }
+
+    @Test
+    void passesTheServicesStatusCodesThrough() throws Exception {
+        HttpResponse<String> response = http.send(request("llm", "/status/418").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(418);
+        assertThat(response.body()).isEqualTo("status /status/418");
+    }
+
+    @Test
+    void streamsNdjsonTokensAsTheServiceProducesThem() throws Exception {
+        HttpResponse<java.io.InputStream> response = http.send(request("llm", "/ndjson?lines=6&delayMs=200").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<Long> arrivals = new ArrayList<>();
+        long start = System.nanoTime();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                assertThat(line).startsWith("{\"token\":" + arrivals.size());
+                arrivals.add((System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        assertThat(arrivals).hasSize(6);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        assertThat(arrivals.getLast() - arrivals.getFirst()).as("tokens spread over the service's ~1 s, not bunched")
+                .isGreaterThan(700);
+    }
+
+    @Test
+    void streamsServerSentEvents() throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(request("llm", "/sse?events=3&delayMs=50").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.body().filter(line -> line.startsWith("data:")).toList())
+                .containsExactly("data: event 0", "data: event 1", "data: event 2");
+    }
+
+    @Test
+    void carriesLargeBodiesIntact() throws Exception {
+        int size = 8 * 1024 * 1024;
+        HttpResponse<byte[]> response = http.send(request("llm", "/bytes?size=" + size).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.body()).isEqualTo(TestHttpService.expectedBytes(size));
+
+        byte[] upload = TestHttpService.expectedBytes(3 * 1024 * 1024 + 17);
+        HttpResponse<byte[]> echoed = http.send(request("llm", "/echo").POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(echoed.body()).isEqualTo(upload);
+    }
+
+    @Test
+    void relaysABodyThatEndsWithTheConnection() throws Exception {
+        HttpResponse<String> response = http.send(request("llm", "/close").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("body ends with the connection");
+    }
+
+    @Test
+    void servesManyRequestsOnOneKeepAliveConnection() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response = http.send(request("llm", "/echo").POST(HttpRequest.BodyPublishers.ofString("n" + i)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("n" + i);
+        }
+    }
+
+    @Test
+    void refusesRequestsWithoutAToken() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("alice", "llm", "/echo")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"TUNNEL_002\"");
+        assertThat(local.requests()).isZero();
+    }
+
+    @Test
+    void refusesAnExpiredToken() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("alice", "llm", "/echo"))
+                .header("Authorization", "Bearer " + TestTokens.expired("alice")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"TUNNEL_003\"");
+    }
+
+    @Test
+    void refusesAnotherUsersToken() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("alice", "llm", "/echo"))
+                .header("Authorization", "Bearer " + TestTokens.valid("bob")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("\"code\":\"TUNNEL_012\"");
+        assertThat(local.requests()).isZero();
+    }
+
+    @Test
+    void servesAPublicServiceWithoutAToken() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("alice", "open", "/status/200")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersUnknownUsersAndServicesWith404Json() throws Exception {
+        HttpResponse<String> noUser = http.send(HttpRequest.newBuilder(tunnel.ingress("carol", "llm", "/"))
+                .header("Authorization", "Bearer " + TestTokens.valid("carol")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noUser.statusCode()).isEqualTo(404);
+        assertThat(noUser.body()).contains("\"code\":\"TUNNEL_011\"").contains("no tunnel");
+
+        HttpResponse<String> noService = http.send(request("nope", "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noService.statusCode()).isEqualTo(404);
+        assertThat(noService.body()).contains("\"code\":\"TUNNEL_011\"").contains("nope");
+
+        HttpResponse<String> noRoute = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/elsewhere")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void answers503WithTunnel001WhenTheLocalServiceRefuses() throws Exception {
+        int closedPort;
+        try (TcpTestService gone = TcpTestService.echo()) {
+            closedPort = gone.port();
+        }
+        tunnel.connect("dave", new ExposedService("down", "127.0.0.1", closedPort));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("dave", "down", "/"))
+                .header("Authorization", "Bearer " + TestTokens.valid("dave")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("\"code\":\"TUNNEL_001\"").contains("\"category\":\"network\"");
+
+        HttpResponse<String> others = http.send(request("llm", "/status/200").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(others.statusCode()).as("other tunnels are unaffected").isEqualTo(200);
+    }
+
+    @Test
+    void answersHealthChecks() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"ok\"").contains("\"sessions\":1");
+    }
+}

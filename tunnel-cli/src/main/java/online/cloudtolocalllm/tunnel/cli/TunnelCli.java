@@ -1,6 +1,7 @@
 package online.cloudtolocalllm.tunnel.cli;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -72,6 +73,7 @@ public final class TunnelCli implements Callable<Integer> {
         commandLine.registerConverter(Duration.class, new DurationConverter());
         commandLine.registerConverter(InetSocketAddress.class, new ParsingConverter<>(HostPort::parse));
         commandLine.registerConverter(ExposedService.class, new ParsingConverter<>(ExposedService::parse));
+        commandLine.registerConverter(URI.class, new ParsingConverter<>(AbsoluteUris::parse));
         commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.getSubcommands().values()

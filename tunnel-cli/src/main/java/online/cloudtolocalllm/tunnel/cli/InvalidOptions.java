@@ -14,7 +14,7 @@ final class InvalidOptions {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 }

@@ -42,6 +42,12 @@ public final class KeyFiles {
      * Refuses to overwrite an existing file.
      */
     public static void write(KeyPair keys, Path file, String comment) {
+        Path publicFile = publicKeyFile(file);
+        for (Path existing : new Path[] {file, publicFile}) {
+            if (Files.exists(existing)) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Key file already exists, not overwriting: " + existing);
+            }
+        }
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -51,11 +57,20 @@ public final class KeyFiles {
                 restrict(file);
                 OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(keys, comment, null, out);
             }
-            Files.writeString(publicKeyFile(file), publicKeyLine(keys.getPublic(), comment) + "\n");
+            Files.writeString(publicFile, publicKeyLine(keys.getPublic(), comment) + "\n", StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
-            throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Key file already exists, not overwriting: " + file, e);
+            throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Key file already exists, not overwriting: " + e.getFile(), e);
         } catch (IOException | GeneralSecurityException e) {
+            deleteQuietly(file);
             throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Cannot write key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the caller reports the original failure
         }
     }
 
@@ -81,6 +96,7 @@ public final class KeyFiles {
     /** Reads {@code file}, creating it with a new Ed25519 key first if it does not exist. */
     public static KeyPair readOrCreate(Path file, String comment) {
         if (!Files.exists(file)) {
+            deleteQuietly(publicKeyFile(file));
             try {
                 write(generateEd25519(), file, comment);
             } catch (TunnelException e) {

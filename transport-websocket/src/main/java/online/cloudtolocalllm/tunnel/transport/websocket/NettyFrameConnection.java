@@ -154,7 +154,10 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
         drainScheduled.set(false);
         draining = true;
         try {
-            writeQueued();
+            // a flush can make the channel writable again and complete waiting sends, which queue new frames
+            while (!outbound.isEmpty()) {
+                writeQueued();
+            }
         } finally {
             draining = false;
         }

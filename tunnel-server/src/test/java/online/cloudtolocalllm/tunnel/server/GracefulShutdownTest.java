@@ -15,8 +15,9 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
@@ -29,12 +30,14 @@ import online.cloudtolocalllm.tunnel.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Graceful shutdown of both endpoints: stop taking new work, let the streams in flight finish up to the shutdown
  * timeout, then close.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GracefulShutdownTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SLACK = Duration.ofSeconds(3);
@@ -71,34 +74,41 @@ class GracefulShutdownTest {
                 .header("Authorization", "Bearer " + TestTokens.valid("alice"));
     }
 
-    /** An NDJSON stream whose first line has arrived: a response in flight. */
-    private BufferedReader streamInFlight(String path, List<String> lines) throws Exception {
-        HttpResponse<InputStream> response = http.send(ingress(path).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-        lines.add(reader.readLine());
-        assertThat(lines.getFirst()).startsWith("{\"token\":0");
-        return reader;
+    /** An NDJSON response being read line by line as it arrives. */
+    private record InFlight(List<String> lines, CompletableFuture<Void> firstLine, CompletableFuture<Boolean> ended) {
+        /** Whether the body ended normally (false: the connection was cut), waiting a bounded time. */
+        boolean endedNormally() throws Exception {
+            return ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
-    /** Reads lines until the end of the body or a cut connection; true if the body ended normally. */
-    private static boolean readRest(BufferedReader reader, List<String> lines) {
-        try (reader) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                lines.add(line);
+    /** Starts {@code path} and returns once its first line has arrived: a response in flight. */
+    private InFlight streamInFlight(String path) throws Exception {
+        HttpResponse<InputStream> response = http.send(ingress(path).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        InFlight stream = new InFlight(new CopyOnWriteArrayList<>(), new CompletableFuture<>(), new CompletableFuture<>());
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    stream.lines().add(line);
+                    stream.firstLine().complete(null);
+                }
+                stream.ended().complete(true);
+            } catch (IOException cut) {
+                stream.ended().complete(false);
             }
-            return true;
-        } catch (IOException cut) {
-            return false;
-        }
+            stream.firstLine().completeExceptionally(new AssertionError("the stream ended before its first line"));
+        });
+        stream.firstLine().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(stream.lines().getFirst()).startsWith("{\"token\":0");
+        return stream;
     }
 
     @Test
     void serverShutdownFinishesTheStreamInFlightAndRefusesNewWork() throws Exception {
         startServer(Duration.ofSeconds(5));
         tunnel.connect("alice", new ExposedService("llm", "127.0.0.1", local.port()));
-        List<String> lines = new ArrayList<>();
-        BufferedReader inFlight = streamInFlight(STREAM, lines);
+        InFlight inFlight = streamInFlight(STREAM);
 
         long shutdownAt = System.nanoTime();
         tunnel.server().shutdown();
@@ -109,8 +119,8 @@ class GracefulShutdownTest {
                 .buildAsync(tunnel.tunnelUri(), new WebSocket.Listener() { }).get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertThat(local.requests()).as("only the stream in flight reached the service").isEqualTo(1);
 
-        assertThat(readRest(inFlight, lines)).as("the response in flight ends normally").isTrue();
-        assertThat(lines).hasSize(8).last().asString().startsWith("{\"token\":7");
+        assertThat(inFlight.endedNormally()).as("the response in flight ends normally").isTrue();
+        assertThat(inFlight.lines()).hasSize(8).last().asString().startsWith("{\"token\":7");
         assertThat(tunnel.server().awaitTermination(Duration.ofSeconds(5).plus(SLACK))).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - shutdownAt)).isLessThan(Duration.ofSeconds(5).plus(SLACK));
         assertThat(serverEvents.all()).anyMatch(EventLog.user(TunnelEvent.Type.DISCONNECTED, "alice"));
@@ -120,8 +130,7 @@ class GracefulShutdownTest {
     void serverShutdownCutsAStreamThatOutlastsTheShutdownTimeout() throws Exception {
         startServer(Duration.ofSeconds(1));
         tunnel.connect("alice", new ExposedService("llm", "127.0.0.1", local.port()));
-        List<String> lines = new ArrayList<>();
-        BufferedReader inFlight = streamInFlight("/ndjson?lines=20&delayMs=250", lines);
+        InFlight inFlight = streamInFlight("/ndjson?lines=20&delayMs=250");
 
         long shutdownAt = System.nanoTime();
         tunnel.server().shutdown();
@@ -129,8 +138,8 @@ class GracefulShutdownTest {
         assertThat(tunnel.server().awaitTermination(Duration.ofSeconds(1).plus(SLACK))).as("terminates by the deadline").isTrue();
         Duration took = Duration.ofNanos(System.nanoTime() - shutdownAt);
         assertThat(took).as("it drained until the deadline").isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        readRest(inFlight, lines);
-        assertThat(lines.size()).as("the stream was cut at the deadline").isBetween(2, 19);
+        assertThat(inFlight.endedNormally()).as("the stream was cut").isFalse();
+        assertThat(inFlight.lines().size()).as("lines kept flowing until the deadline, then stopped").isBetween(3, 19);
     }
 
     @Test
@@ -139,17 +148,19 @@ class GracefulShutdownTest {
         EventLog clientEvents = new EventLog();
         TunnelClient client = tunnel.connect(tunnel.clientConfig("alice").shutdownTimeout(Duration.ofSeconds(5))
                 .expose("llm", "127.0.0.1", local.port()).listener(clientEvents).build());
-        List<String> lines = new ArrayList<>();
-        BufferedReader inFlight = streamInFlight(STREAM, lines);
+        InFlight inFlight = streamInFlight(STREAM);
         int mark = serverEvents.mark();
 
         long shutdownAt = System.nanoTime();
         client.shutdown();
 
+        serverEvents.await(mark, EventLog.service(TunnelEvent.Type.SERVICE_UNREGISTERED, "alice", "llm"), SLACK,
+                "the draining client withdraws llm");
+        assertThat(inFlight.ended()).as("while its stream is still in flight").isNotDone();
         HttpResponse<String> during = http.send(ingress("/status/200").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(during.statusCode()).as("a draining client takes no new streams").isEqualTo(404);
-        assertThat(readRest(inFlight, lines)).as("the response in flight ends normally").isTrue();
-        assertThat(lines).hasSize(8).last().asString().startsWith("{\"token\":7");
+        assertThat(inFlight.endedNormally()).as("the response in flight ends normally").isTrue();
+        assertThat(inFlight.lines()).hasSize(8).last().asString().startsWith("{\"token\":7");
 
         clientEvents.await(EventLog.type(TunnelEvent.Type.CLOSED), Duration.ofSeconds(5).plus(SLACK), "the client closes");
         assertThat(client.awaitTermination(SLACK)).isTrue();

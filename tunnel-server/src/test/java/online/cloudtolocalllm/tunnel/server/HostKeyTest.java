@@ -27,12 +27,14 @@ import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client checks the server's host key by its policy: a wrong pin, an unknown key and a changed key each fail at
  * once with a message saying what was expected and found, without retrying; trust on first use records the key.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostKeyTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 

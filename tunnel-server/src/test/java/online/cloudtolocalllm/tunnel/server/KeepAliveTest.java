@@ -21,12 +21,14 @@ import online.cloudtolocalllm.tunnel.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Half-open connections: when the path between client and server silently dies, both ends notice within the
  * keepalive timeout, the server frees the routes at once, and the client reconnects by itself once the path heals.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KeepAliveTest {
     private static final Duration INTERVAL = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at {@code /ssh?token=&userId=}, password login with the JWT, {@code tcpip-forward} for port 11434; its service is
  * reachable through ingress as service {@code 11434}, and an expired token is refused at the upgrade.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class Phase1ClientTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -54,12 +56,8 @@ class Phase1ClientTest {
     }
 
     private static Session phase1Session(JSch jsch, String userId, String token, Phase1WebSocketProxy proxy) throws JSchException {
-        Session ssh = jsch.getSession(userId, "127.0.0.1", 22);
+        Session ssh = JschClients.passwordSession(jsch, userId, "127.0.0.1", 22, token);
         ssh.setProxy(proxy);
-        ssh.setPassword(token);
-        ssh.setConfig("StrictHostKeyChecking", "no");
-        ssh.setConfig("PreferredAuthentications", "password");
-        ssh.setServerAliveInterval(0);
         return ssh;
     }
 
@@ -75,7 +73,7 @@ class Phase1ClientTest {
         assertThat(session.getHostKey().getFingerPrint(jsch)).as("the host key JSch saw is the server's")
                 .isEqualTo(tunnel.server().hostKeyFingerprint());
         // JSch sends tcpip-forward with address "localhost" when no bind address is given, like `ssh -R 11434:...`
-        session.setPortForwardingR(11434, "127.0.0.1", local.port());
+        JschClients.remoteForward(session, null, 11434, "127.0.0.1", local.port());
 
         TunnelEvent registered = serverEvents.await(mark, EventLog.service(TunnelEvent.Type.SERVICE_REGISTERED, "alice", "11434"),
                 WAIT, "alice registers service 11434");

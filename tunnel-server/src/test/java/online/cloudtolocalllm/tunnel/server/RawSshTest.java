@@ -27,12 +27,14 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The one port also takes SSH straight on TCP: a plain SSH client (JSch) logs in with its token and registers a
  * service; bytes that start like SSH but are not close only their own connection.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RawSshTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -68,15 +70,12 @@ class RawSshTest {
     @Test
     void plainSshClientLogsInWithItsTokenAndItsRemoteForwardIsReachableThroughIngress() throws Exception {
         JSch jsch = new JSch();
-        session = jsch.getSession("carol", "127.0.0.1", tunnel.port());
-        session.setPassword(TestTokens.valid("carol"));
-        session.setConfig("StrictHostKeyChecking", "no");
-        session.setConfig("PreferredAuthentications", "password");
+        session = JschClients.passwordSession(jsch, "carol", "127.0.0.1", tunnel.port(), TestTokens.valid("carol"));
         int mark = serverEvents.mark();
 
         session.connect((int) WAIT.toMillis());
         assertThat(session.getHostKey().getFingerPrint(jsch)).isEqualTo(tunnel.server().hostKeyFingerprint());
-        session.setPortForwardingR("llm", 80, "127.0.0.1", local.port()); // like ssh -R llm:80:127.0.0.1:<port>
+        JschClients.remoteForward(session, "llm", 80, "127.0.0.1", local.port()); // ssh -R llm:80:127.0.0.1:<port>
 
         serverEvents.await(mark, EventLog.service(TunnelEvent.Type.SERVICE_REGISTERED, "carol", "llm"), WAIT, "carol registers llm");
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("carol", "llm", "/echo")).timeout(WAIT)

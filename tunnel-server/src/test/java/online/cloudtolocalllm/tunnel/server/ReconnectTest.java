@@ -22,6 +22,7 @@ import online.cloudtolocalllm.tunnel.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * frees a dead session's routes at once and lets the newest registration of a name win, so a reconnecting client
  * never finds its service "already in use".
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReconnectTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ReconnectPolicy FAST = new ReconnectPolicy(Duration.ofMillis(100), Duration.ofMillis(800), 2.0, 0.2, 0);

@@ -30,9 +30,11 @@ import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A server TCP listener forwards raw TCP connections to one user's service through that user's tunnel. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpListenerTest {
     private static final int CONNECTIONS = 50;
     private static final int BYTES_EACH = 64 * 1024;

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
@@ -37,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RawSshTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration KEEPALIVE_INTERVAL = Duration.ofMillis(250);
+    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(1);
+    /** What detection may take beyond the timeout on a busy 2-core machine. */
+    private static final Duration SLACK = Duration.ofSeconds(2);
 
     @TempDir
     Path dataDir;
@@ -50,7 +57,7 @@ class RawSshTest {
     @BeforeEach
     void start() throws Exception {
         local = TestHttpService.start();
-        tunnel = TestServer.start(dataDir, b -> b.listener(serverEvents));
+        tunnel = TestServer.start(dataDir, b -> b.keepAlive(KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT).listener(serverEvents));
     }
 
     @AfterEach
@@ -98,6 +105,48 @@ class RawSshTest {
         assertThat(tunnel.server().sessions()).singleElement().satisfies(s -> assertThat(s.user()).isEqualTo("alice"));
         assertThat(get("alice", "llm", "/status/200").statusCode()).as("the other tunnels keep working").isEqualTo(200);
         assertThat(serverEvents.all()).noneMatch(EventLog.user(TunnelEvent.Type.DISCONNECTED, "alice"));
+    }
+
+    /** A raw SSH session of carol through {@code port}, with llm forwarded to the local service and registered. */
+    private Session carolWithLlm(JSch jsch, int port) throws Exception {
+        int mark = serverEvents.mark();
+        Session ssh = JschClients.passwordSession(jsch, "carol", "127.0.0.1", port, TestTokens.valid("carol"));
+        ssh.connect((int) WAIT.toMillis());
+        JschClients.remoteForward(ssh, "llm", 80, "127.0.0.1", local.port());
+        serverEvents.await(mark, EventLog.service(TunnelEvent.Type.SERVICE_REGISTERED, "carol", "llm"), WAIT, "carol registers llm");
+        return ssh;
+    }
+
+    @Test
+    void anIdleButLiveRawSshClientStaysConnected() throws Exception {
+        session = carolWithLlm(new JSch(), tunnel.port()); // JSch sends nothing while idle, like ssh without ServerAliveInterval
+        int mark = serverEvents.mark();
+        CompletableFuture<TunnelEvent> dropped = serverEvents.after(mark, EventLog.user(TunnelEvent.Type.DISCONNECTED, "carol"));
+
+        Duration idle = KEEPALIVE_TIMEOUT.multipliedBy(5);
+        try {
+            TunnelEvent event = dropped.get(idle.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("The server closed carol's live, idle raw SSH session within " + idle
+                    + " (keepalive timeout " + KEEPALIVE_TIMEOUT + "): " + event);
+        } catch (TimeoutException expected) {
+            // still connected after five keepalive timeouts of silence from the client
+        }
+        assertThat(get("carol", "llm", "/status/200").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRawSshClientWhosePathDiesIsClosedWithinTheKeepaliveTimeout() throws Exception {
+        try (BlackHoleProxy path = BlackHoleProxy.to(tunnel.port())) {
+            session = carolWithLlm(new JSch(), path.port());
+            int mark = serverEvents.mark();
+
+            path.blackHole();
+
+            serverEvents.await(mark, EventLog.user(TunnelEvent.Type.DISCONNECTED, "carol"), KEEPALIVE_TIMEOUT.plus(SLACK),
+                    "the server closes carol's half-open raw SSH session within the keepalive timeout");
+            HttpResponse<String> gone = get("carol", "llm", "/status/200");
+            assertThat(gone.statusCode()).isEqualTo(404);
+        }
     }
 
     /** Sends {@code banner} then {@code noise}; the server must close the connection within a few seconds. */

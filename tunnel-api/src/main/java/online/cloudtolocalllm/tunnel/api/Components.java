@@ -17,6 +17,11 @@ public final class Components {
         this.byType = Map.copyOf(byType);
     }
 
+    /** No instances: every extension point is discovered. */
+    public static Components none() {
+        return NONE;
+    }
+
     /** The instance given for {@code type}, if any. */
     public <T> Optional<T> get(Class<T> type) {
         return Optional.ofNullable(byType.get(type)).map(type::cast);

@@ -1,6 +1,5 @@
 package online.cloudtolocalllm.tunnel.api;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * client.start().join();
  * }</pre>
  */
-public interface TunnelClient extends AutoCloseable {
+public interface TunnelClient extends TunnelEndpoint {
 
     /** A new, not yet started client, made by the runtime on the path ({@code tunnel-core}). */
     static TunnelClient create(TunnelClientConfig config) {
@@ -36,32 +35,4 @@ public interface TunnelClient extends AutoCloseable {
 
     /** Opens a forward stream to {@code host:port} as seen from the server, if its policy allows that target. */
     CompletableFuture<TunnelStream> openStream(String host, int port);
-
-    /** Counters since start, over all connections. */
-    TunnelMetrics metrics();
-
-    /** Adds a listener for events from now on. */
-    void addListener(TunnelListener listener);
-
-    /** Stops reconnecting, lets open streams finish up to the shutdown timeout, then closes. */
-    void shutdown();
-
-    /** Closes at once, cutting open streams. */
-    void shutdownNow();
-
-    boolean awaitTermination(Duration timeout) throws InterruptedException;
-
-    boolean isTerminated();
-
-    /** {@link #shutdown()} and wait for it. */
-    @Override
-    default void close() {
-        shutdown();
-        try {
-            awaitTermination(config().shutdownTimeout().plusSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            shutdownNow();
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package online.cloudtolocalllm.tunnel.api;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * server.start().join();
  * }</pre>
  */
-public interface TunnelServer extends AutoCloseable {
+public interface TunnelServer extends TunnelEndpoint {
 
     /** A new, not yet started server, made by the runtime on the path ({@code tunnel-core}). */
     static TunnelServer create(TunnelServerConfig config) {
@@ -44,30 +43,4 @@ public interface TunnelServer extends AutoCloseable {
 
     /** The sessions connected now. */
     List<TunnelSession> sessions();
-
-    /** Counters since start, over all sessions. */
-    TunnelMetrics metrics();
-
-    void addListener(TunnelListener listener);
-
-    /** Stops accepting, lets open streams finish up to the shutdown timeout, then closes every session. */
-    void shutdown();
-
-    /** Closes every session at once. */
-    void shutdownNow();
-
-    boolean awaitTermination(Duration timeout) throws InterruptedException;
-
-    boolean isTerminated();
-
-    @Override
-    default void close() {
-        shutdown();
-        try {
-            awaitTermination(config().shutdownTimeout().plusSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            shutdownNow();
-        }
-    }
 }

@@ -401,4 +401,9 @@ final class DefaultTunnelClient implements TunnelClient {
     public boolean isTerminated() {
         return terminated.getCount() == 0;
     }
+
+    @Override
+    public Duration shutdownTimeout() {
+        return config.shutdownTimeout();
+    }
 }

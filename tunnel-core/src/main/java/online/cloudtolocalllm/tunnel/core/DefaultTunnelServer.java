@@ -300,6 +300,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         return terminated.getCount() == 0;
     }
 
+    @Override
+    public Duration shutdownTimeout() {
+        return config.shutdownTimeout();
+    }
+
     /** Session lifecycle into events and the session table. */
     private final class SessionEvents implements SessionListener {
         @Override

@@ -9,6 +9,7 @@ import online.cloudtolocalllm.tunnel.spi.Authenticator;
 import online.cloudtolocalllm.tunnel.spi.Identity;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionHeartbeatController;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
@@ -50,6 +51,8 @@ final class SshServerSetup {
         server.setForwardingFilter(forwardingFilter(forwardPolicy));
         server.addChannelListener(StreamCounting.INSTANCE);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, config.handshakeTimeout());
+        server.setReservedSessionMessagesHandler(new ServerHeartbeat());
+        server.setSessionHeartbeat(SessionHeartbeatController.HeartbeatType.RESERVED, config.keepAliveInterval());
         return server;
     }
 

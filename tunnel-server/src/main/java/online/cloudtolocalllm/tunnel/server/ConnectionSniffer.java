@@ -51,7 +51,7 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
         ChannelPipeline pipeline = ctx.pipeline();
         if (startsWith(in, SSH)) {
             cancelTimeout();
-            Duration idle = state.context().config().keepAliveTimeout().multipliedBy(4);
+            Duration idle = state.context().config().keepAliveTimeout();
             RawSshConnection connection = new RawSshConnection(ctx.channel(), idle);
             pipeline.addAfter(ctx.name(), "ssh-idle", new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             pipeline.addAfter("ssh-idle", "ssh", connection);

@@ -10,7 +10,7 @@ import online.cloudtolocalllm.tunnel.transport.websocket.NettyFrameConnection;
 /**
  * SSH straight on the TCP connection (a client that sent an SSH banner instead of HTTP), so plain
  * {@code ssh -p <port>} works. TCP has no close codes or pings: a close is just a close, and liveness comes from
- * SSH keepalives.
+ * the server's SSH keepalive requests, which every client answers.
  */
 final class RawSshConnection extends NettyFrameConnection {
 

@@ -34,6 +34,8 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean closedNotified = new AtomicBoolean();
     private volatile @Nullable FrameHandler handler;
+    /** Event-loop only: a drain is running, so a send made from within it just queues (no recursion). */
+    private boolean draining;
     private volatile int closeCode = CloseCodes.ABNORMAL;
     private volatile String closeReason = "";
 
@@ -139,7 +141,9 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
         CompletableFuture<Void> taken = new CompletableFuture<>();
         outbound.add(new Outgoing(frame, taken));
         if (channel.eventLoop().inEventLoop()) {
-            drain();
+            if (!draining) {
+                drain();
+            }
         } else if (drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(this::drain);
         }
@@ -148,6 +152,19 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
 
     private void drain() {
         drainScheduled.set(false);
+        draining = true;
+        try {
+            writeQueued();
+        } finally {
+            draining = false;
+        }
+    }
+
+    /**
+     * Writes what is queued. Completing a send lets sshd write its next packet at once, which queues it here and the
+     * loop takes it: the loop, not the stack, grows with the number of busy channels.
+     */
+    private void writeQueued() {
         boolean wrote = false;
         for (Outgoing next; (next = outbound.poll()) != null; ) {
             CompletableFuture<Void> taken = next.taken();

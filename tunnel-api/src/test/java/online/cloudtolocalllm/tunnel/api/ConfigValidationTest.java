@@ -1,0 +1,73 @@
+package online.cloudtolocalllm.tunnel.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Builders check their values at once and say what was wrong. */
+class ConfigValidationTest {
+
+    @Test
+    void clientConfigDefaultsThePathAndRequiresCredentialsAndTrust() {
+        TunnelClientConfig config = TunnelClientConfig.builder().server("ws://h:8080").token("t")
+                .hostKeys(HostKeyPolicy.pinned("SHA256:abcdefghijklmnopqrstuvwxyz")).build();
+        assertThat(config.server().toString()).isEqualTo("ws://h:8080/tunnel");
+        assertThat(config.toString()).doesNotContain("t]").contains("token=***");
+
+        assertThatThrownBy(() -> TunnelClientConfig.builder().server("ws://h").hostKeys(HostKeyPolicy.knownHosts(Path.of("k"))).build())
+                .hasMessageContaining("token or an identity file");
+        assertThatThrownBy(() -> TunnelClientConfig.builder().server("ws://h").token("t").build())
+                .hasMessageContaining("host key policy");
+        assertThatThrownBy(() -> TunnelClientConfig.builder().server("no-scheme").token("t")
+                .hostKeys(HostKeyPolicy.knownHosts(Path.of("k"))).build()).hasMessageContaining("scheme and a host");
+    }
+
+    @Test
+    void clientConfigRefusesDuplicateServicesAndInconsistentKeepalive() {
+        TunnelClientConfig.Builder builder = TunnelClientConfig.builder().expose("llm", "127.0.0.1", 1);
+        assertThatThrownBy(() -> builder.expose("llm", "127.0.0.1", 2)).hasMessageContaining("already exposed");
+        assertThatThrownBy(() -> TunnelClientConfig.builder().server("ws://h").token("t")
+                .hostKeys(HostKeyPolicy.knownHosts(Path.of("k")))
+                .keepAlive(Duration.ofSeconds(10), Duration.ofSeconds(5)).build()).hasMessageContaining("must be longer");
+    }
+
+    @Test
+    void serverConfigChecksSecretsPortsAndPatterns() {
+        assertThatThrownBy(() -> TunnelServerConfig.builder().jwtSecret("short")).hasMessageContaining("at least 32 bytes");
+        assertThatThrownBy(() -> TunnelServerConfig.builder().listen("127.0.0.1", 70000)).hasMessageContaining("0-65535");
+        assertThatThrownBy(() -> TunnelServerConfig.builder().forwardAllow("nohost")).hasMessageContaining("host:port");
+        assertThatThrownBy(() -> TunnelServerConfig.builder().maxFrameSize(10)).hasMessageContaining("64 KiB");
+        assertThatThrownBy(() -> TunnelServerConfig.builder().build()).hasMessageContaining("dataDir");
+        TunnelServerConfig config = TunnelServerConfig.builder().dataDir(Path.of("d"))
+                .jwtSecret("0123456789abcdef0123456789abcdef").publicService("alice", "llm").build();
+        assertThat(config.isPublic("alice", "llm")).isTrue();
+        assertThat(config.isPublic("bob", "llm")).isFalse();
+    }
+
+    @Test
+    void exposedServicesParseAndValidate() {
+        assertThat(ExposedService.parse("llm=127.0.0.1:11434")).isEqualTo(new ExposedService("llm", "127.0.0.1", 11434));
+        assertThat(ExposedService.parse("v6=[::1]:80")).isEqualTo(new ExposedService("v6", "::1", 80));
+        assertThatThrownBy(() -> ExposedService.parse("llm")).hasMessageContaining("name=host:port");
+        assertThatThrownBy(() -> new ExposedService("bad name", "h", 1)).hasMessageContaining("Invalid service name");
+        assertThatThrownBy(() -> new ExposedService("ok", "h", 0)).hasMessageContaining("1-65535");
+    }
+
+    @Test
+    void reconnectDelaysDoubleUpToTheCap() {
+        ReconnectPolicy policy = ReconnectPolicy.DEFAULT;
+        assertThat(policy.baseDelay(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.baseDelay(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(policy.baseDelay(5)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(policy.baseDelay(6)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(policy.baseDelay(60)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void pinsMustLookLikeFingerprints() {
+        assertThatThrownBy(() -> HostKeyPolicy.pinned("MD5:aa")).hasMessageContaining("SHA256:");
+    }
+}

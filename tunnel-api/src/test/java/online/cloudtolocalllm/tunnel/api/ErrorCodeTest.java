@@ -1,0 +1,37 @@
+package online.cloudtolocalllm.tunnel.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The Phase 1 error vocabulary and its JSON body. */
+class ErrorCodeTest {
+
+    @Test
+    void keepsThePhase1CodesAndStatuses() {
+        assertThat(ErrorCode.CONNECTION_REFUSED.code()).isEqualTo("TUNNEL_001");
+        assertThat(ErrorCode.CONNECTION_REFUSED.httpStatus()).isEqualTo(503);
+        assertThat(ErrorCode.TOKEN_EXPIRED.code()).isEqualTo("TUNNEL_003");
+        assertThat(ErrorCode.TOKEN_EXPIRED.httpStatus()).isEqualTo(401);
+        assertThat(ErrorCode.QUEUE_FULL.httpStatus()).isEqualTo(507);
+        assertThat(ErrorCode.CONFIGURATION_ERROR.code()).isEqualTo("TUNNEL_010");
+        assertThat(ErrorCode.ofCode("TUNNEL_005")).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThatThrownBy(() -> ErrorCode.ofCode("TUNNEL_999")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writesTheJsonBodyClientsParse() {
+        assertThat(ErrorCode.AUTHENTICATION_FAILED.toJson("bad \"token\"\n"))
+                .isEqualTo("{\"code\":\"TUNNEL_002\",\"category\":\"authentication\",\"message\":\"bad \\\"token\\\"\\n\"}");
+    }
+
+    @Test
+    void exceptionsCarryTheirCodeAndWrapOthers() {
+        TunnelException e = new TunnelException(ErrorCode.REQUEST_TIMEOUT, "slow");
+        assertThat(e.getMessage()).isEqualTo("TUNNEL_007: slow");
+        assertThat(e.detail()).isEqualTo("slow");
+        assertThat(TunnelException.wrap(new RuntimeException(e), ErrorCode.SSH_ERROR)).isSameAs(e);
+        assertThat(TunnelException.wrap(new java.io.IOException("boom"), ErrorCode.SSH_ERROR).code()).isEqualTo(ErrorCode.SSH_ERROR);
+    }
+}

@@ -1,0 +1,170 @@
+package online.cloudtolocalllm.tunnel.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
+import online.cloudtolocalllm.tunnel.api.TunnelClient;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelState;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code tunnel client}: exposes local services through a tunnel server until Ctrl-C or a failure. */
+@Command(name = "client",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        header = "Exposes local services through a tunnel server.",
+        description = {
+                "Connects to a tunnel server and registers the local services given with --expose, reconnecting "
+                        + "with back-off whenever the connection drops. Prints a line starting with 'registered:' each "
+                        + "time they are registered, and every state change on standard error. Runs until Ctrl-C; "
+                        + "exits with status 1 if the client fails for good (refused token, host key mismatch).",
+                "The server's host key must match --fingerprint, or be in a known_hosts file (--known-hosts, by "
+                        + "default ~/.config/cloudtolocalllm-tunnel/known_hosts); an unknown key is refused unless "
+                        + "--trust-on-first-use.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  tunnel client --server ws://127.0.0.1:8080 --token \"$JWT\" \\",
+                "      --expose llm=127.0.0.1:11434 --fingerprint SHA256:Xq5...",
+                "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" \\",
+                "      --expose llm=127.0.0.1:11434 --expose db=127.0.0.1:5432 --trust-on-first-use",
+                "  tunnel client --server ws://127.0.0.1:8080 --user alice --identity id_ed25519 \\",
+                "      --expose web=127.0.0.1:3000 --known-hosts known_hosts"})
+final class ClientCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--server", paramLabel = "URI", required = true,
+            description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel).")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "JWT",
+            description = "Bearer token; its subject is the user name unless --user says otherwise.")
+    @Nullable String token;
+
+    @Option(names = "--expose", paramLabel = "NAME=HOST:PORT", split = ",",
+            description = "Expose the local service at HOST:PORT as service NAME. Repeatable.")
+    List<ExposedService> services = new ArrayList<>();
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256:...", split = ",",
+            description = "Trust only a server host key with this fingerprint (as 'tunnel server' prints it). Repeatable.")
+    List<String> fingerprints = new ArrayList<>();
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "OpenSSH known_hosts file with the server's host key.")
+    @Nullable Path knownHosts;
+
+    @Option(names = "--trust-on-first-use",
+            description = "Record an unknown server's host key in the known_hosts file; a changed key is still refused.")
+    boolean trustOnFirstUse;
+
+    @Option(names = "--identity", paramLabel = "KEYFILE",
+            description = "Private key for SSH public-key login (with --user, or in addition to --token).")
+    @Nullable Path identity;
+
+    @Option(names = "--user", paramLabel = "NAME", description = "SSH user name; required with --identity and no --token.")
+    @Nullable String user;
+
+    @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
+    Duration keepAlive;
+
+    @Option(names = "--keepalive-timeout", paramLabel = "DURATION", defaultValue = "15s",
+            description = "How long without a sign of the server before reconnecting. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTimeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicReference<@Nullable TunnelEvent> failure = new AtomicReference<>();
+        TunnelClientConfig config = InvalidOptions.check(spec, () -> config(out, err, failure));
+        TunnelClient client = TunnelClient.create(config);
+        StopSignal stop = StopSignal.arm("tunnel-client-stop", client::close);
+        try {
+            client.start();
+            boolean terminated;
+            do {
+                terminated = client.awaitTermination(Duration.ofMinutes(1));
+            } while (!terminated);
+            TunnelEvent failed = failure.get();
+            if (client.state() == TunnelState.FAILED && failed != null) {
+                err.println(spec.qualifiedName() + ": " + (failed.cause() != null ? Failures.describe(failed.cause()) : failed.detail()));
+                err.flush();
+                return 1;
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            client.shutdownNow();
+            throw e;
+        } finally {
+            stop.disarm();
+        }
+    }
+
+    private TunnelClientConfig config(PrintWriter out, PrintWriter err, AtomicReference<@Nullable TunnelEvent> failure) {
+        TunnelClientConfig.Builder builder = TunnelClientConfig.builder()
+                .server(server)
+                .hostKeys(hostKeyPolicy())
+                .keepAlive(keepAlive, keepAliveTimeout)
+                .listener(new EventPrinter(err, common.verbose()))
+                .listener(event -> announceRegistration(event, out))
+                .listener(event -> {
+                    if (event.type() == TunnelEvent.Type.FAILED) {
+                        failure.set(event);
+                    }
+                });
+        services.forEach(builder::expose);
+        if (token != null) {
+            builder.token(token);
+        }
+        if (user != null) {
+            builder.user(user);
+        }
+        if (identity != null) {
+            builder.identityFile(identity);
+        }
+        return builder.build();
+    }
+
+    private HostKeyPolicy hostKeyPolicy() {
+        if (!fingerprints.isEmpty()) {
+            if (knownHosts != null || trustOnFirstUse) {
+                throw new ParameterException(spec.commandLine(),
+                        "--fingerprint pins the host key: it cannot be combined with --known-hosts or --trust-on-first-use");
+            }
+            return new HostKeyPolicy.Pinned(fingerprints);
+        }
+        Path file = knownHosts != null ? knownHosts : KnownHosts.defaultFile();
+        return trustOnFirstUse ? HostKeyPolicy.trustOnFirstUse(file) : HostKeyPolicy.knownHosts(file);
+    }
+
+    private void announceRegistration(TunnelEvent event, PrintWriter out) {
+        if (event.type() != TunnelEvent.Type.CONNECTED) {
+            return;
+        }
+        String registered = services.isEmpty() ? "no services"
+                : services.stream().map(ExposedService::toString).collect(Collectors.joining(", "));
+        out.println("registered: " + registered + " at " + event.endpoint() + " as " + event.user());
+        out.flush();
+    }
+}

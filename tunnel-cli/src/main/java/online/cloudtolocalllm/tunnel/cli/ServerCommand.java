@@ -1,0 +1,168 @@
+package online.cloudtolocalllm.tunnel.cli;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
+import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tunnel server}: runs a tunnel server until Ctrl-C or SIGTERM. */
+@Command(name = "server",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        header = "Runs a tunnel server.",
+        description = {
+                "Listens on one port: tunnel clients connect over WebSocket at /tunnel, and HTTP requests to "
+                        + "/t/{user}/{service}/... reach the services they expose (with a bearer token of that user "
+                        + "unless the service is --public).",
+                "Prints the host key fingerprint, then a line starting with 'ready:' once it accepts connections; "
+                        + "tunnel events go to standard error. Ctrl-C or SIGTERM shuts it down gracefully.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  tunnel server --listen 127.0.0.1:8080 --data-dir ./data --jwt-secret \"$SECRET\"",
+                "  tunnel server --listen 0.0.0.0:8080 --data-dir /var/lib/tunnel \\",
+                "      --jwks-url https://idp.example.com/jwks.json --authorized-keys keys.txt \\",
+                "      --public alice/docs --tcp-listener alice/db=127.0.0.1:15432",
+                "  tunnel server --config server.properties",
+                "      where server.properties has lines like listen=0.0.0.0:8080"})
+final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Address to listen on; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    InetSocketAddress listen;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", required = true,
+            description = "Directory for the server's state: its SSH host key is created there once and kept.")
+    Path dataDir;
+
+    @Option(names = "--jwt-secret", paramLabel = "SECRET",
+            description = "HS256 secret (at least 32 bytes) that tokens are signed with.")
+    @Nullable String jwtSecret;
+
+    @Option(names = "--jwks-url", paramLabel = "URL",
+            description = "JWKS URL with the RS256/ES256 keys that tokens are signed with (instead of --jwt-secret).")
+    @Nullable URI jwksUrl;
+
+    @Option(names = "--jwt-issuer", paramLabel = "ISSUER", description = "Issuer (iss) that tokens must carry.")
+    @Nullable String jwtIssuer;
+
+    @Option(names = "--jwt-audience", paramLabel = "AUDIENCE", description = "Audience (aud) that tokens must carry.")
+    @Nullable String jwtAudience;
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
+            description = "OpenSSH authorized_keys file for SSH key logins; each key's comment is the user it logs in.")
+    @Nullable Path authorizedKeys;
+
+    @Option(names = "--public", paramLabel = "USER/SERVICE", split = ",",
+            description = "Serve this service at ingress without a token. Repeatable.")
+    List<String> publicServices = new ArrayList<>();
+
+    @Option(names = "--forward-allow", paramLabel = "HOST:PORT", split = ",",
+            description = "Let clients open forward streams to targets matching HOST:PORT ('*' matches any). Repeatable.")
+    List<String> forwardAllow = new ArrayList<>();
+
+    @Option(names = "--tcp-listener", paramLabel = "USER/SERVICE=HOST:PORT", split = ",",
+            description = "Also forward raw TCP connections on HOST:PORT to that service. Repeatable.")
+    List<String> tcpListeners = new ArrayList<>();
+
+    @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
+    Duration keepAlive;
+
+    @Option(names = "--keepalive-timeout", paramLabel = "DURATION", defaultValue = "15s",
+            description = "How long a silent connection lives before it is closed as dead. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long shutting down waits for open streams to finish. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownTimeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        TunnelServerConfig config = InvalidOptions.check(spec, this::config);
+        TunnelServer server = TunnelServer.create(config);
+        StopSignal stop = StopSignal.arm("tunnel-server-stop", server::close);
+        try {
+            server.start().join();
+            String address = HostPort.format(server.address().orElseThrow());
+            out.println("host key fingerprint: " + server.hostKeyFingerprint());
+            out.println("ready: tunnel endpoint ws://" + address + "/tunnel, ingress http://" + address + "/t/{user}/{service}/");
+            out.flush();
+            boolean terminated;
+            do {
+                terminated = server.awaitTermination(Duration.ofMinutes(1));
+            } while (!terminated);
+            return 0;
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            throw e;
+        } finally {
+            stop.disarm();
+        }
+    }
+
+    private TunnelServerConfig config() {
+        TunnelServerConfig.Builder builder = TunnelServerConfig.builder()
+                .listen(listen)
+                .dataDir(dataDir)
+                .keepAlive(keepAlive, keepAliveTimeout)
+                .shutdownTimeout(shutdownTimeout)
+                .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()));
+        if (jwtSecret != null) {
+            builder.jwtSecret(jwtSecret);
+        }
+        if (jwksUrl != null) {
+            builder.jwksUrl(jwksUrl);
+        }
+        if (jwtIssuer != null) {
+            builder.jwtIssuer(jwtIssuer);
+        }
+        if (jwtAudience != null) {
+            builder.jwtAudience(jwtAudience);
+        }
+        if (authorizedKeys != null) {
+            builder.authorizedKeys(authorizedKeys);
+        }
+        for (String userService : publicServices) {
+            String[] parts = userService(userService);
+            builder.publicService(parts[0], parts[1]);
+        }
+        forwardAllow.forEach(builder::forwardAllow);
+        for (String listener : tcpListeners) {
+            int equals = listener.indexOf('=');
+            if (equals < 0) {
+                throw new IllegalArgumentException("Expected USER/SERVICE=HOST:PORT, got '" + listener + "'");
+            }
+            String[] parts = userService(listener.substring(0, equals));
+            builder.tcpListener(parts[0], parts[1], HostPort.parse(listener.substring(equals + 1)));
+        }
+        return builder.build();
+    }
+
+    private static String[] userService(String spec) {
+        String[] parts = spec.split("/", -1);
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IllegalArgumentException("Expected USER/SERVICE, got '" + spec + "'");
+        }
+        return parts;
+    }
+}

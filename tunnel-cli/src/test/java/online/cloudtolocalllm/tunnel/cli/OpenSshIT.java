@@ -1,0 +1,120 @@
+package online.cloudtolocalllm.tunnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
+import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.core.KeyFiles;
+import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real OpenSSH client, with {@code tunnel connect --stdio} as its ProxyCommand, exposes a service with -R. */
+class OpenSshIT {
+    private static final String BODY = "hello from the laptop";
+
+    @TempDir
+    Path dir;
+    private TunnelServer server;
+    private HttpServer local;
+
+    @BeforeEach
+    void start() throws Exception {
+        KeyPair alice = KeyFiles.generateEd25519();
+        KeyFiles.write(alice, dir.resolve("id_ed25519"), "alice");
+        Files.copy(dir.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
+        server = TunnelServer.create(TunnelServerConfig.builder().listen("127.0.0.1", 0).dataDir(dir.resolve("data"))
+                .jwtSecret(TestTokens.SECRET).authorizedKeys(dir.resolve("authorized_keys"))
+                .shutdownTimeout(Duration.ZERO).build());
+        server.start().get(30, TimeUnit.SECONDS);
+        Files.writeString(dir.resolve("known_hosts"),
+                "tunnel " + Files.readString(dir.resolve("data/ssh_host_ed25519_key.pub")));
+
+        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        local.createContext("/", exchange -> {
+            byte[] body = (BODY + " " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        local.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (local != null) {
+            local.stop(0);
+        }
+        if (server != null) {
+            server.shutdownNow();
+        }
+    }
+
+    @Test
+    void openSshExposesAServiceThroughTheStdioBridge() throws Exception {
+        int port = server.address().orElseThrow().getPort();
+        String token = TestTokens.valid("alice");
+        String proxyCommand = "'" + ChildProcess.java() + "' -jar '" + ChildProcess.JAR.toAbsolutePath()
+                + "' connect --stdio --server ws://127.0.0.1:" + port + " --token " + token;
+        try (ChildProcess ssh = ChildProcess.start(List.of("/usr/bin/ssh", "-F", "/dev/null", "-N",
+                "-R", "llm:80:localhost:" + local.getAddress().getPort(),
+                "-o", "ProxyCommand=" + proxyCommand,
+                "-o", "HostKeyAlias=tunnel",
+                "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"),
+                "-o", "GlobalKnownHostsFile=/dev/null",
+                "-o", "StrictHostKeyChecking=yes",
+                "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes",
+                "-i", dir.resolve("id_ed25519").toString(),
+                "-o", "ExitOnForwardFailure=yes",
+                "alice@tunnel"))) {
+            Await.until(Duration.ofSeconds(60), "service llm of alice registered by OpenSSH",
+                    () -> !ssh.process().isAlive() || server.sessions().stream()
+                            .anyMatch(s -> s.user().equals("alice") && s.services().contains("llm")));
+            assertThat(ssh.process().isAlive()).as("ssh runs; its stderr: %s", ssh.stderr()).isTrue();
+
+            assertThat(throughJavaApi("/api")).startsWith("HTTP/1.1 200").endsWith(BODY + " /api");
+            assertThat(throughIngress(port, token)).isEqualTo(BODY + " /hello");
+        }
+    }
+
+    private String throughJavaApi(String path) throws Exception {
+        try (TunnelStream stream = server.openStream("alice", "llm").get(20, TimeUnit.SECONDS)) {
+            try (OutputStream out = stream.outputStream()) {
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: llm\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(stream.inputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String throughIngress(int port, String token) throws Exception {
+        try (ChildProcess curl = ChildProcess.start(List.of("curl", "-sS", "--max-time", "20",
+                "-H", "Authorization: Bearer " + token, "http://127.0.0.1:" + port + "/t/alice/llm/hello"))) {
+            assertThat(curl.awaitExit(Duration.ofSeconds(30))).as(curl.stderr()).isZero();
+            return curl.stdout();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package online.cloudtolocalllm.tunnel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import online.cloudtolocalllm.tunnel.testing.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Option checks of {@code tunnel server} that refuse to start; ServerAndClientIT and ModulePathIT run it. */
+class ServerCommandTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aSecretAndAJwksUrlTogetherAreAUsageError() {
+        CliRun.Result run = server("--jwks-url", "https://idp.example.com/jwks.json");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString()
+                .isEqualTo("tunnel server: Give either a JWT secret or a JWKS URL, not both (see 'tunnel server --help')");
+    }
+
+    @Test
+    void aKeepaliveTimeoutShorterThanTheIntervalIsAUsageError() {
+        CliRun.Result run = server("--keepalive", "20s");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("keepAliveTimeout PT15S must be longer than keepAliveInterval PT20S");
+    }
+
+    @Test
+    void aPublicServiceNeedsAUser() {
+        CliRun.Result run = server("--public", "llm");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Expected USER/SERVICE, got 'llm'");
+    }
+
+    @Test
+    void aTcpListenerNeedsAnAddress() {
+        CliRun.Result run = server("--tcp-listener", "alice/db");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("USER/SERVICE=HOST:PORT");
+    }
+
+    @Test
+    void aBadListenAddressIsAUsageError() {
+        CliRun.Result run = server("--listen", "8080");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--listen", "Expected host:port, got '8080'");
+    }
+
+    @Test
+    void withoutAnyAuthenticationTheServerRefusesToStart() {
+        CliRun.Result run = CliRun.run("server", "--data-dir", dataDir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString().startsWith("tunnel server: TUNNEL_010: No authentication");
+    }
+
+    private CliRun.Result server(String... extra) {
+        String[] args = new String[5 + extra.length];
+        System.arraycopy(new String[] {"server", "--data-dir", dataDir.toString(), "--jwt-secret", TestTokens.SECRET}, 0, args, 0, 5);
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        return CliRun.run(args);
+    }
+}

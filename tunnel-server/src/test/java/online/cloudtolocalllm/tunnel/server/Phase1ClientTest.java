@@ -107,5 +107,21 @@ class Phase1ClientTest {
         assertThat(proxy.refusal().status()).isEqualTo(401);
         assertThat(proxy.refusal().body()).contains("\"code\":\"TUNNEL_003\"").contains("\"category\":\"authentication\"");
         assertThat(tunnel.server().sessions()).as("no SSH session was created").isEmpty();
+        assertThat(serverEvents.ofType(TunnelEvent.Type.FAILED)).as("the server reports the refused connection").singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("TUNNEL_003"));
+    }
+
+    @Test
+    void phase1ClientWhoseUserIdIsNotTheTokensSubjectIsRefusedAtTheUpgrade() throws Exception {
+        String token = TestTokens.valid("alice");
+        Phase1WebSocketProxy proxy = new Phase1WebSocketProxy(Phase1WebSocketProxy.phase1Uri(tunnel.port(), token, "mallory"));
+        session = phase1Session(new JSch(), "mallory", token, proxy);
+
+        assertThatThrownBy(() -> session.connect((int) WAIT.toMillis())).isInstanceOf(JSchException.class);
+
+        assertThat(proxy.refusal()).isNotNull();
+        assertThat(proxy.refusal().status()).isEqualTo(401);
+        assertThat(proxy.refusal().body()).contains("\"code\":\"TUNNEL_002\"");
+        assertThat(tunnel.server().sessions()).isEmpty();
     }
 }

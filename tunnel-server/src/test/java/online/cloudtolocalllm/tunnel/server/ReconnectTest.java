@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.ReconnectPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
@@ -122,6 +124,18 @@ class ReconnectTest {
         List<Integer> dialled = downtime.stream().filter(EventLog.type(TunnelEvent.Type.CONNECTING)).map(TunnelEvent::attempt).toList();
         assertThat(dialled).as("each CONNECTING carries the attempt its RECONNECTING announced")
                 .isEqualTo(retries.stream().map(TunnelEvent::attempt).toList().subList(0, dialled.size()));
+    }
+
+    @Test
+    void defaultBackoffIsOneSecondDoublingToAThirtySecondCapWithJitterForever() {
+        ReconnectPolicy policy = ReconnectPolicy.DEFAULT;
+        assertThat(IntStream.rangeClosed(1, 7).mapToObj(policy::baseDelay).map(Duration::toSeconds).toList())
+                .containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L);
+        assertThat(policy.jitter()).isPositive();
+        assertThat(policy.maxAttempts()).as("never gives up").isZero();
+        TunnelClientConfig plain = TunnelClientConfig.builder().server("ws://127.0.0.1:1").token(TestTokens.valid("alice"))
+                .hostKeys(HostKeyPolicy.pinned(tunnel.server().hostKeyFingerprint())).build();
+        assertThat(plain.reconnect()).as("what a client gets without choosing").isEqualTo(policy);
     }
 
     @Test

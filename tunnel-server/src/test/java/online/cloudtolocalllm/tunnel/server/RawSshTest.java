@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The one port also takes SSH straight on TCP: a plain SSH client (JSch) logs in with its token and registers a
- * service; bytes that start like SSH but are not close only their own connection.
+ * service; the server keeps a quiet raw session alive and notices a dead one within the keepalive timeout; bytes
+ * that start like SSH but are not close only their own connection.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RawSshTest {
@@ -77,14 +78,9 @@ class RawSshTest {
     @Test
     void plainSshClientLogsInWithItsTokenAndItsRemoteForwardIsReachableThroughIngress() throws Exception {
         JSch jsch = new JSch();
-        session = JschClients.passwordSession(jsch, "carol", "127.0.0.1", tunnel.port(), TestTokens.valid("carol"));
-        int mark = serverEvents.mark();
+        session = carolWithLlm(jsch, tunnel.port());
 
-        session.connect((int) WAIT.toMillis());
         assertThat(session.getHostKey().getFingerPrint(jsch)).isEqualTo(tunnel.server().hostKeyFingerprint());
-        JschClients.remoteForward(session, "llm", 80, "127.0.0.1", local.port()); // ssh -R llm:80:127.0.0.1:<port>
-
-        serverEvents.await(mark, EventLog.service(TunnelEvent.Type.SERVICE_REGISTERED, "carol", "llm"), WAIT, "carol registers llm");
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tunnel.ingress("carol", "llm", "/echo")).timeout(WAIT)
                 .header("Authorization", "Bearer " + TestTokens.valid("carol"))
                 .POST(HttpRequest.BodyPublishers.ofString("over raw ssh")).build(), HttpResponse.BodyHandlers.ofString());
@@ -106,7 +102,7 @@ class RawSshTest {
         assertThat(serverEvents.all()).noneMatch(EventLog.user(TunnelEvent.Type.DISCONNECTED, "alice"));
     }
 
-    /** A raw SSH session of carol through {@code port}, with llm forwarded to the local service and registered. */
+    /** A raw SSH session of carol through {@code port} with {@code ssh -R llm:80:127.0.0.1:<local>}, registered. */
     private Session carolWithLlm(JSch jsch, int port) throws Exception {
         int mark = serverEvents.mark();
         Session ssh = JschClients.passwordSession(jsch, "carol", "127.0.0.1", port, TestTokens.valid("carol"));

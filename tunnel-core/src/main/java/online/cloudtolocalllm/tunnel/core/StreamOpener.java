@@ -44,6 +44,10 @@ final class StreamOpener {
         }
         return result.orTimeout(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
             channel.close(true);
+            TrafficCounters counters = StreamCounting.counters(session);
+            if (counters != null) {
+                counters.error();
+            }
             if (failure instanceof TimeoutException) {
                 return CompletableFuture.failedFuture(new TunnelException(ErrorCode.REQUEST_TIMEOUT,
                         target + " did not answer within " + OPEN_TIMEOUT.toSeconds() + " s", failure));

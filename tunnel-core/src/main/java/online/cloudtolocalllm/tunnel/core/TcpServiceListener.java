@@ -81,9 +81,12 @@ final class TcpServiceListener implements AutoCloseable {
         }
     }
 
+    /** Copies the caller's bytes up the tunnel; a half-close becomes end of stream, and the answer still flows back. */
     private static void copyToStream(Socket connection, TunnelStream stream) {
         byte[] buffer = new byte[32 * 1024];
-        try (InputStream in = connection.getInputStream()) {
+        try {
+            // not closed here: closing a socket's input stream closes the socket, and the answer is still coming
+            InputStream in = connection.getInputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 stream.write(ByteBuffer.wrap(buffer, 0, n)).join();
             }

@@ -20,5 +20,6 @@ module online.cloudtolocalllm.tunnel.transport.websocket {
     exports online.cloudtolocalllm.tunnel.transport.websocket;
 
     provides online.cloudtolocalllm.tunnel.spi.TransportProvider
-            with online.cloudtolocalllm.tunnel.transport.websocket.OkHttpTransportProvider;
+            with online.cloudtolocalllm.tunnel.transport.websocket.NettyTransportProvider,
+                 online.cloudtolocalllm.tunnel.transport.websocket.OkHttpTransportProvider;
 }

@@ -56,6 +56,11 @@ public abstract class TransportConformanceSuite {
         return builder;
     }
 
+    /** Adds what this transport's clients need (a transport id, say) to their configuration. */
+    protected TunnelClientConfig.Builder configureClient(TunnelClientConfig.Builder builder) {
+        return builder;
+    }
+
     /** Makes the started {@code server} reachable over the transport under test; returns the URI clients dial. */
     protected abstract URI expose(TunnelServer server) throws Exception;
 
@@ -103,7 +108,7 @@ public abstract class TransportConformanceSuite {
                 .reconnect(new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.2, 0))
                 .shutdownTimeout(Duration.ofSeconds(1));
         extra.accept(builder);
-        TunnelClient client = TunnelClient.create(builder.build());
+        TunnelClient client = TunnelClient.create(configureClient(builder).build());
         track(client::shutdownNow);
         client.start().get(30, TimeUnit.SECONDS);
         return client;

@@ -1,12 +1,18 @@
 package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import java.net.URI;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.testing.TransportConformanceSuite;
 
-/** The conformance suite over WebSocket: OkHttp client, Netty server handlers. */
-class NettyWebSocketConformanceTest extends TransportConformanceSuite {
+/** The conformance suite over WebSocket with the default client, on Netty, against the Netty server handlers. */
+class NettyClientConformanceTest extends TransportConformanceSuite {
     private NettyTestHost host;
+
+    @Override
+    protected TunnelClientConfig.Builder configureClient(TunnelClientConfig.Builder builder) {
+        return builder.transportId("netty");
+    }
 
     @Override
     protected URI expose(TunnelServer server) throws Exception {

@@ -33,8 +33,5 @@ final class SshDefaults {
         // liveness is the transport's keepalive; an idle tunnel is not a dead one
         CoreModuleProperties.IDLE_TIMEOUT.set(manager, Duration.ZERO);
         CoreModuleProperties.TCP_NODELAY.set(manager, true);
-        CoreModuleProperties.MAX_PACKET_SIZE.set(manager, Long.getLong("tunnel.packet", 32768L));
-        CoreModuleProperties.WINDOW_SIZE.set(manager, Long.getLong("tunnel.window", 2L << 20));
-        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(manager, Integer.getInteger("tunnel.readbuf", 32768));
     }
 }

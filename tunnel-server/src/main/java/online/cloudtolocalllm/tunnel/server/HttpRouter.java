@@ -16,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyWebSocketUpgrade;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * tunnel connections, {@code /healthz} answers, {@code /t/{user}/{service}/...} is ingress; anything else is a JSON 404.
  * One request at a time: requests pipelined behind an ingress exchange wait until it is done.
  */
-final class HttpRouter extends ChannelInboundHandlerAdapter {
+final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressExchange.Connections {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
     static final Set<String> TUNNEL_PATHS = Set.of("/tunnel", "/ssh");
 
@@ -36,6 +37,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     private final Runnable firstRequestSeen;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private @Nullable IngressExchange exchange;
+    private @Nullable Upstream upstream;
+    private @Nullable ChannelHandlerContext context;
     private boolean discardingBody;
 
     HttpRouter(HostState state, Runnable firstRequestSeen) {
@@ -90,7 +93,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                     "No route for " + path + ": ingress is at /t/{user}/{service}/..., tunnels at /tunnel"), keepAlive);
             return;
         }
-        IngressExchange started = new IngressExchange(ctx, state, request, target.get(), () -> exchangeDone(ctx));
+        context = ctx;
+        IngressExchange started = new IngressExchange(ctx, state, request, target.get(), this);
         exchange = started;
         started.start();
     }
@@ -112,8 +116,27 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         NettyWebSocketUpgrade.upgrade(ctx.channel(), full, state.context().acceptor(), state.upgradeSettings());
     }
 
+    @Override
+    public CompletableFuture<Upstream> upstreamFor(IngressTarget target) {
+        Upstream current = upstream;
+        if (current != null && current.serves(target)) {
+            return CompletableFuture.completedFuture(current);
+        }
+        if (current != null) {
+            current.close();
+            upstream = null;
+        }
+        ChannelHandlerContext ctx = java.util.Objects.requireNonNull(context);
+        return Upstream.open(ctx, state, target).thenApply(opened -> {
+            upstream = opened;
+            return opened;
+        });
+    }
+
     /** The exchange finished and the connection stays open: serve what waited behind it. */
-    private void exchangeDone(ChannelHandlerContext ctx) {
+    @Override
+    public void exchangeDone() {
+        ChannelHandlerContext ctx = java.util.Objects.requireNonNull(context);
         exchange = null;
         ctx.channel().config().setAutoRead(true);
         for (Object msg; exchange == null && (msg = waiting.poll()) != null; ) {
@@ -147,6 +170,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.abort();
             exchange = null;
+        }
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
         }
         waiting.forEach(ReferenceCountUtil::release);
         waiting.clear();

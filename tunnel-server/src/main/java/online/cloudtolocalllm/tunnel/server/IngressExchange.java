@@ -1,13 +1,10 @@
 package online.cloudtolocalllm.tunnel.server;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -16,58 +13,65 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
-import online.cloudtolocalllm.tunnel.api.StreamReceiver;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
-import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import online.cloudtolocalllm.tunnel.spi.Identity;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ingress request and its response, proxied through a tunnel stream to the user's local service. The request is
- * re-encoded as HTTP/1.1 for the local service; the response is decoded and relayed piece by piece as it arrives,
- * flushed at once, so chunked, SSE and NDJSON streams reach the caller as they are produced. Window goes back to
- * the tunnel only as the caller's connection takes the bytes. Everything here runs on the connection's event loop.
+ * One ingress request and its response, proxied over an {@link Upstream} to the user's local service. The response
+ * is relayed piece by piece as it arrives and flushed at once, so chunked, SSE and NDJSON streams reach the caller
+ * as they are produced; window goes back to the tunnel only as the caller's connection takes the bytes. Everything
+ * here runs on the ingress connection's event loop.
  */
-final class IngressExchange implements StreamReceiver {
+final class IngressExchange {
     private static final Logger LOG = LoggerFactory.getLogger(IngressExchange.class);
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "upgrade", "expect");
 
+    /** Where an exchange gets its upstream connection and reports that it is done. */
+    interface Connections {
+        /** An upstream for {@code target}: the connection's current one if it serves, else a new one. */
+        CompletableFuture<Upstream> upstreamFor(IngressTarget target);
+
+        /** The exchange finished and the caller's connection stays open. */
+        void exchangeDone();
+    }
+
     private final ChannelHandlerContext ctx;
     private final HostState state;
     private final HttpRequest request;
     private final IngressTarget target;
-    private final Runnable onDone;
-    private final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec());
-    private final ArrayDeque<HttpContent> bodyBeforeStream = new ArrayDeque<>();
+    private final Connections connections;
+    private final ArrayDeque<HttpContent> bodyBeforeUpstream = new ArrayDeque<>();
     private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>();
     private final boolean isPublic;
     private boolean keepAlive;
-    private @Nullable TunnelStream stream;
+    private @Nullable Upstream upstream;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean skippingInformational;
     private boolean finished;
 
-    IngressExchange(ChannelHandlerContext ctx, HostState state, HttpRequest request, IngressTarget target, Runnable onDone) {
+    IngressExchange(ChannelHandlerContext ctx, HostState state, HttpRequest request, IngressTarget target,
+            Connections connections) {
         this.ctx = ctx;
         this.state = state;
         this.request = request;
         this.target = target;
-        this.onDone = onDone;
+        this.connections = connections;
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.isPublic = state.context().config().isPublic(target.user(), target.service());
     }
@@ -79,12 +83,12 @@ final class IngressExchange implements StreamReceiver {
         }
         String bearer = bearerToken(request.headers());
         CompletableFuture.runAsync(() -> authorize(bearer), state.blocking())
-                .thenCompose(ignored -> state.context().server().openStream(target.user(), target.service()))
-                .whenComplete((opened, failure) -> ctx.executor().execute(() -> {
+                .thenComposeAsync(ignored -> connections.upstreamFor(target), ctx.executor())
+                .whenComplete((ready, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
                         fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
                     } else {
-                        streamOpened(opened);
+                        upstreamReady(ready);
                     }
                 }));
     }
@@ -119,8 +123,8 @@ final class IngressExchange implements StreamReceiver {
         }
         if (finished) {
             content.release();
-        } else if (stream == null) {
-            bodyBeforeStream.add(content);
+        } else if (upstream == null) {
+            bodyBeforeUpstream.add(content);
         } else {
             forward(content);
         }
@@ -130,17 +134,16 @@ final class IngressExchange implements StreamReceiver {
         return requestComplete;
     }
 
-    private void streamOpened(TunnelStream opened) {
+    private void upstreamReady(Upstream ready) {
         if (finished) {
-            opened.close();
             return;
         }
-        stream = opened;
+        upstream = ready;
+        ready.attach(this);
         forward(upstreamRequest());
-        for (HttpContent content; (content = bodyBeforeStream.poll()) != null; ) {
+        for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
             forward(content);
         }
-        opened.receive(this);
         ctx.channel().config().setAutoRead(true);
     }
 
@@ -162,82 +165,37 @@ final class IngressExchange implements StreamReceiver {
         }
         headers.set("X-Forwarded-Proto", "http");
         headers.set("X-Forwarded-Prefix", target.prefix());
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.path(), headers);
     }
 
-    /** Encodes {@code message} and sends it up the tunnel; pauses reading the caller while the tunnel is full. */
+    /** Sends {@code message} up the tunnel; pauses reading the caller while the tunnel is full. */
     private void forward(HttpObject message) {
-        TunnelStream upstream = stream;
-        if (upstream == null) {
+        Upstream up = upstream;
+        if (up == null) {
             ReferenceCountUtil.release(message);
             return;
         }
-        codec.writeOutbound(message);
-        for (ByteBuf bytes; (bytes = codec.readOutbound()) != null; ) {
-            CompletableFuture<Void> taken;
-            try {
-                taken = upstream.write(bytes.nioBuffer());
-            } finally {
-                bytes.release();
-            }
-            if (!taken.isDone()) {
-                ctx.channel().config().setAutoRead(false);
-                taken.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
-                    if (!finished) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                }));
-            }
+        CompletableFuture<Void> taken = up.send(message);
+        if (!taken.isDone()) {
+            ctx.channel().config().setAutoRead(false);
+            taken.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+                if (!finished) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }));
         }
     }
 
-    // ---- response, from the tunnel (any thread)
+    // ---- response, from the upstream
 
-    @Override
-    public void onData(ByteBuffer data, Runnable done) {
-        ByteBuf copy = Unpooled.copiedBuffer(data);
-        ctx.executor().execute(() -> responseBytes(copy, done));
-    }
-
-    @Override
-    public void onEnd() {
-        ctx.executor().execute(this::upstreamEnded);
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-        ctx.executor().execute(this::upstreamEnded);
-    }
-
-    private void responseBytes(ByteBuf bytes, Runnable done) {
+    /** Relays one decoded piece of the response; true if something was written to the caller. */
+    boolean relay(Object message) {
         if (finished) {
-            bytes.release();
-            done.run();
-            return;
+            ReferenceCountUtil.release(message);
+            return false;
         }
-        codec.writeInbound(bytes);
-        relayDecoded();
-        if (ctx.channel().isWritable()) {
-            done.run();
-        } else {
-            windowToRelease.add(done);
-        }
-    }
-
-    private void relayDecoded() {
-        boolean wrote = false;
-        for (Object message; !finished && (message = codec.readInbound()) != null; ) {
-            wrote |= relay(message);
-        }
-        if (wrote) {
-            ctx.flush();
-        }
-    }
-
-    private boolean relay(Object message) {
         if (message instanceof HttpResponse head) {
-            if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+            if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 skippingInformational = true;
                 ReferenceCountUtil.release(message);
                 return false;
@@ -279,57 +237,12 @@ final class IngressExchange implements StreamReceiver {
         headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     }
 
-    private void upstreamEnded() {
-        if (finished) {
-            return;
-        }
-        codec.finish();
-        relayDecoded();
-        if (finished) {
-            return;
-        }
-        if (!responseStarted) {
-            fail(new TunnelException(ErrorCode.SSH_ERROR, "The service behind " + target.user() + "/" + target.service()
-                    + " closed the connection without answering"));
+    /** Gives the tunnel its window back once the caller's connection can take more. */
+    void whenCallerCanTake(Runnable done) {
+        if (ctx.channel().isWritable()) {
+            done.run();
         } else {
-            LOG.info("Response from {}/{} cut short: the tunnel stream ended", target.user(), target.service());
-            finished = true;
-            cleanUp();
-            ctx.flush();
-            ctx.close();
-        }
-    }
-
-    private void complete() {
-        finished = true;
-        cleanUp();
-        if (keepAlive && requestComplete) {
-            onDone.run();
-        } else {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private void fail(TunnelException failure) {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        cleanUp();
-        LOG.debug("Ingress {} {} failed: {}", request.method(), request.uri(), failure.getMessage());
-        boolean reusable = keepAlive && requestComplete;
-        HttpAnswers.error(ctx, failure, reusable);
-        ctx.channel().config().setAutoRead(true);
-        if (reusable) {
-            onDone.run();
-        }
-    }
-
-    /** The caller went away: drop everything. */
-    void abort() {
-        if (!finished) {
-            finished = true;
-            cleanUp();
+            windowToRelease.add(done);
         }
     }
 
@@ -340,15 +253,66 @@ final class IngressExchange implements StreamReceiver {
         }
     }
 
-    private void cleanUp() {
-        TunnelStream upstream = stream;
-        if (upstream != null) {
-            upstream.close();
+    /** The stream to the service ended before the response did. */
+    void upstreamEnded() {
+        if (finished) {
+            return;
         }
-        for (HttpContent content; (content = bodyBeforeStream.poll()) != null; ) {
+        if (!responseStarted) {
+            fail(new TunnelException(ErrorCode.SSH_ERROR, "The service behind " + target.user() + "/" + target.service()
+                    + " closed the connection without answering"));
+            return;
+        }
+        LOG.info("Response from {}/{} cut short: the tunnel stream ended", target.user(), target.service());
+        finish(false);
+        ctx.flush();
+        ctx.close();
+    }
+
+    private void complete() {
+        finish(requestComplete);
+        if (keepAlive && requestComplete) {
+            connections.exchangeDone();
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void fail(TunnelException failure) {
+        if (finished) {
+            return;
+        }
+        finish(false);
+        LOG.debug("Ingress {} {} failed: {}", request.method(), request.uri(), failure.getMessage());
+        boolean reusable = keepAlive && requestComplete;
+        HttpAnswers.error(ctx, failure, reusable);
+        ctx.channel().config().setAutoRead(true);
+        if (reusable) {
+            connections.exchangeDone();
+        }
+    }
+
+    /** The caller went away: drop everything. */
+    void abort() {
+        if (!finished) {
+            finish(false);
+        }
+    }
+
+    /** Ends this exchange; the upstream stays for the next request only if it is in a clean state. */
+    private void finish(boolean upstreamClean) {
+        finished = true;
+        Upstream up = upstream;
+        if (up != null) {
+            if (upstreamClean) {
+                up.detach();
+            } else {
+                up.close();
+            }
+        }
+        for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
             content.release();
         }
         onWritable();
-        codec.finishAndReleaseAll();
     }
 }

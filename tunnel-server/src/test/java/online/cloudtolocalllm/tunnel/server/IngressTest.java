@@ -122,12 +122,24 @@ class IngressTest {
     }
 
     @Test
-    void servesManyRequestsOnOneKeepAliveConnection() throws Exception {
+    void reusesOneTunnelStreamForTheRequestsOfOneKeepAliveConnection() throws Exception {
+        long before = tunnel.server().metrics().totalStreams();
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> response = http.send(request("llm", "/echo").POST(HttpRequest.BodyPublishers.ofString("n" + i)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.body()).isEqualTo("n" + i);
         }
+        assertThat(tunnel.server().metrics().totalStreams() - before).as("one channel, like ssh -L").isEqualTo(1);
+    }
+
+    @Test
+    void opensANewStreamWhenTheServiceClosedTheLastOne() throws Exception {
+        assertThat(http.send(request("llm", "/close").build(), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("body ends with the connection");
+        assertThat(http.send(request("llm", "/status/200").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(http.send(request("open", "/status/201").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("another service on the same caller connection").isEqualTo(201);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package online.cloudtolocalllm.tunnel.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -97,7 +96,8 @@ final class Upstream implements StreamReceiver {
 
     @Override
     public void onData(ByteBuffer data, Runnable done) {
-        ByteBuf copy = Unpooled.copiedBuffer(data);
+        // a pooled (direct) buffer: the response goes out to the caller's socket without another copy
+        ByteBuf copy = ctx.alloc().buffer(data.remaining()).writeBytes(data);
         ctx.executor().execute(() -> received(copy, done));
     }
 

@@ -93,6 +93,19 @@ class AgentForwardingErrorsTest {
     }
 
     @Test
+    void aClientThatDoesNotAskForwardsNothing() throws Exception {
+        startServer(true);
+
+        TunnelClient client = tunnel.connect(tunnel.clientConfig("alice").listener(clientEvents)
+                .expose(new ExposedService("echo", "127.0.0.1", echo.port())).build());
+
+        assertTunnelUp(client);
+        assertThat(tunnel.server().forwardedAgent("alice")).isEmpty();
+        assertThat(clientEvents.all()).noneMatch(e -> e.type().name().startsWith("AGENT_"));
+        assertThat(serverEvents.all()).noneMatch(e -> e.type().name().startsWith("AGENT_"));
+    }
+
+    @Test
     void noAgentAnywhereIsTunnel013AndTheTunnelStaysUp() throws Exception {
         startServer(true);
         AgentDiscovery.Environment nothing = new AgentDiscovery.Environment(Map.of("GNUPGHOME", dir.resolve("no-gnupg").toString()),

@@ -11,6 +11,7 @@ module online.cloudtolocalllm.tunnel.transport.websocket {
     requires transitive io.netty.buffer;
     requires io.netty.common;
     requires io.netty.codec;
+    requires io.netty.transport.classes.epoll;
     requires static jakarta.websocket;
     requires static jakarta.websocket.client;
     requires static jakarta.servlet;

@@ -14,10 +14,12 @@ final class HostState {
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final NettyWebSocketUpgrade.Settings upgradeSettings;
     private final Map<String, Long> routeGenerations = new ConcurrentHashMap<>();
+    private final TokenCache tokens;
     private volatile boolean accepting = true;
 
     HostState(ServerHostContext context) {
         this.context = context;
+        this.tokens = new TokenCache(context.config().clock());
         context.server().addListener(event -> {
             if (event.type() == TunnelEvent.Type.SERVICE_UNREGISTERED && event.user() != null && event.service() != null) {
                 routeGenerations.merge(event.user() + "/" + event.service(), 1L, Long::sum);
@@ -37,6 +39,11 @@ final class HostState {
      */
     long routeGeneration(String user, String service) {
         return routeGenerations.getOrDefault(user + "/" + service, 0L);
+    }
+
+    /** Bearer tokens ingress verified recently. */
+    TokenCache tokens() {
+        return tokens;
     }
 
     /** Where work that may block (token checks against a JWKS URL) runs, off the event loops. */

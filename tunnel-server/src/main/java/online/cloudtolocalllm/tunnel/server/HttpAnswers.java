@@ -1,7 +1,9 @@
 package online.cloudtolocalllm.tunnel.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -37,7 +39,29 @@ final class HttpAnswers {
         }
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(done -> lingeringClose(ctx));
         }
+    }
+
+    /**
+     * Ends the connection without losing the answer: closing a socket with unread request bytes makes the kernel
+     * send a reset that can overtake the answer, so the write side is shut first and what the caller still sends is
+     * read and dropped for a moment before the close.
+     */
+    static void lingeringClose(ChannelHandlerContext ctx) {
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isActive()) {
+            ctx.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(shut -> {
+            duplex.config().setAutoRead(true);
+            duplex.pipeline().addFirst("discard", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext discard, Object msg) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                }
+            });
+            duplex.eventLoop().schedule(() -> duplex.close(), 2, TimeUnit.SECONDS);
+        });
     }
 }

@@ -82,8 +82,11 @@ final class IngressExchange {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         String bearer = bearerToken(request.headers());
-        CompletableFuture.runAsync(() -> authorize(bearer), state.blocking())
-                .thenComposeAsync(ignored -> connections.upstreamFor(target), ctx.executor())
+        Identity known = bearer == null ? null : state.tokens().get(bearer);
+        CompletableFuture<Void> authorized = isPublic || known != null
+                ? CompletableFuture.runAsync(() -> authorize(bearer, known), ctx.executor())
+                : CompletableFuture.runAsync(() -> authorize(bearer, null), state.blocking());
+        authorized.thenComposeAsync(ignored -> connections.upstreamFor(target), ctx.executor())
                 .whenComplete((ready, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
                         fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
@@ -93,7 +96,8 @@ final class IngressExchange {
                 }));
     }
 
-    private void authorize(@Nullable String bearer) {
+    /** Checks the caller's token; {@code known} is its identity if recently verified (then nothing blocks). */
+    private void authorize(@Nullable String bearer, @Nullable Identity known) {
         if (isPublic) {
             return;
         }
@@ -101,7 +105,11 @@ final class IngressExchange {
             throw new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "Ingress to " + target.user() + "/"
                     + target.service() + " needs an Authorization: Bearer header with a token of " + target.user());
         }
-        Identity identity = state.context().authenticator().authenticateToken(bearer);
+        Identity identity = known;
+        if (identity == null) {
+            identity = state.context().authenticator().authenticateToken(bearer);
+            state.tokens().put(bearer, identity);
+        }
         if (!identity.user().equals(target.user())) {
             throw new TunnelException(ErrorCode.FORBIDDEN,
                     "A token of " + identity.user() + " cannot reach the tunnel of " + target.user());

@@ -5,13 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import online.cloudtolocalllm.tunnel.transport.websocket.NettyIo;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 final class NettyServerHost implements ServerHost {
     private final ServerHostContext context;
     private final HostState state;
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final EventLoopGroup boss = NettyIo.group(1, "tunnel-server-accept");
+    private final EventLoopGroup workers = NettyIo.group(Runtime.getRuntime().availableProcessors(), "tunnel-server-io");
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile @Nullable Channel listener;
 
@@ -43,7 +41,7 @@ final class NettyServerHost implements ServerHost {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyIo.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RawSshTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration KEEPALIVE_INTERVAL = Duration.ofMillis(250);
-    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration KEEPALIVE_INTERVAL = Duration.ofMillis(500);
+    private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
     /** What detection may take beyond the timeout on a busy 2-core machine. */
     private static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -118,13 +118,13 @@ class RawSshTest {
         int mark = serverEvents.mark();
         CompletableFuture<TunnelEvent> dropped = serverEvents.after(mark, EventLog.user(TunnelEvent.Type.DISCONNECTED, "carol"));
 
-        Duration idle = KEEPALIVE_TIMEOUT.multipliedBy(5);
+        Duration idle = KEEPALIVE_TIMEOUT.multipliedBy(2);
         try {
             TunnelEvent event = dropped.get(idle.toMillis(), TimeUnit.MILLISECONDS);
             throw new AssertionError("The server closed carol's live, idle raw SSH session within " + idle
                     + " (keepalive timeout " + KEEPALIVE_TIMEOUT + "): " + event);
         } catch (TimeoutException expected) {
-            // still connected after five keepalive timeouts of silence from the client
+            // still connected after two keepalive timeouts of silence from the client
         }
         assertThat(get("carol", "llm", "/status/200").statusCode()).isEqualTo(200);
     }

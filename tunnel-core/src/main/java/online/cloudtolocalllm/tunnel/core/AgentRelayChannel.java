@@ -51,7 +51,8 @@ final class AgentRelayChannel extends AbstractServerChannel implements Uncounted
         AgentConnection opened;
         try {
             opened = agent.connect();
-        } catch (TunnelException e) {
+        } catch (RuntimeException failure) {
+            TunnelException e = TunnelException.wrap(failure, ErrorCode.AGENT_SOCKET_MISSING);
             onFailure.accept(e);
             DefaultOpenFuture refused = new DefaultOpenFuture(TYPE, futureLock);
             int reason = e.code() == ErrorCode.AGENT_PERMISSION_DENIED ? SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED

@@ -48,14 +48,30 @@ final class ClientAgentForwarding {
         };
     }
 
-    /** Asks {@code session}'s server to forward the agent; completes (never exceptionally) once it has answered. */
+    /**
+     * Asks {@code session}'s server to forward the agent; completes (never exceptionally) once it has answered. The
+     * local agent is checked first, off the I/O thread: finding it may run {@code gpgconf}.
+     */
     CompletableFuture<Void> request(ClientSession session) {
+        return CompletableFuture.supplyAsync(this::reachable, Thread::startVirtualThread)
+                .thenCompose(reachable -> reachable ? ask(session) : CompletableFuture.completedFuture(null));
+    }
+
+    private boolean reachable() {
         try {
             agent.connect().close(); // reachable: nothing to ask it yet
+            return true;
         } catch (TunnelException e) {
             reporter.report(TunnelEvent.Type.AGENT_FORWARDING_FAILED, "not forwarding the agent: " + e.getMessage(), e);
-            return CompletableFuture.completedFuture(null);
+            return false;
+        } catch (RuntimeException e) {
+            TunnelException failed = TunnelException.wrap(e, ErrorCode.AGENT_SOCKET_MISSING);
+            reporter.report(TunnelEvent.Type.AGENT_FORWARDING_FAILED, "not forwarding the agent: " + failed.getMessage(), failed);
+            return false;
         }
+    }
+
+    private CompletableFuture<Void> ask(ClientSession session) {
         AgentRequestChannel channel = new AgentRequestChannel();
         CompletableFuture<Boolean> accepted = new CompletableFuture<>();
         try {

@@ -9,6 +9,8 @@ module online.cloudtolocalllm.tunnel.agent {
     requires org.slf4j;
     requires jdk.net;
     requires static org.jspecify;
+    requires static com.sun.jna;
+    requires static com.sun.jna.platform;
 
     exports online.cloudtolocalllm.tunnel.agent;
 

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the local agent to forward, in this order: the location given explicitly (a socket path or a pipe name);
  * {@code SSH_AUTH_SOCK}; gpg-agent's SSH socket, if it exists; on Windows, the OpenSSH agent's pipe
- * {@code \\.\pipe\openssh-ssh-agent}, then Pageant's pipe ({@code \\.\pipe\pageant.<user>.<hash>}).
+ * {@code \\.\pipe\openssh-ssh-agent}, then Pageant's pipe ({@code \\.\pipe\pageant.<user>.<hash>}), then, with JNA
+ * on the path, Pageant's window (Pageant before 0.75).
  */
 final class AgentDiscovery {
     static final String WINDOWS_OPENSSH_PIPE = "\\\\.\\pipe\\openssh-ssh-agent";
@@ -76,6 +77,10 @@ final class AgentDiscovery {
                 return AgentConnector.namedPipe(pageant.get());
             }
             looked.add("Pageant's pipe " + PIPE_PREFIX + "pageant." + environment.userName() + ".*");
+            if (PageantWindowConnector.available()) {
+                return new PageantWindowConnector();
+            }
+            looked.add("Pageant's window (with JNA on the path)");
         }
         throw AgentFailures.notConfigured("No SSH agent to forward: looked at " + String.join(", ", looked)
                 + "; start ssh-agent (or gpg-agent with enable-ssh-support) or name the agent with --agent");

@@ -3,6 +3,7 @@ module online.cloudtolocalllm.tunnel.cli {
     requires online.cloudtolocalllm.tunnel.core;
     requires online.cloudtolocalllm.tunnel.spi;
     requires online.cloudtolocalllm.tunnel.api;
+    requires online.cloudtolocalllm.tunnel.agent;
     requires info.picocli;
     requires jdk.httpserver;
     requires static org.jspecify;

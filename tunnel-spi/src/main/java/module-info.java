@@ -1,4 +1,4 @@
-/** Extension points of the tunnel: transports, authenticators and server hosts, and how providers are chosen. */
+/** Extension points of the tunnel: transports, authenticators, server hosts, agent forwarding, and how providers are chosen. */
 module online.cloudtolocalllm.tunnel.spi {
     requires transitive online.cloudtolocalllm.tunnel.api;
     requires static transitive org.jspecify;
@@ -8,4 +8,6 @@ module online.cloudtolocalllm.tunnel.spi {
     uses online.cloudtolocalllm.tunnel.spi.TransportProvider;
     uses online.cloudtolocalllm.tunnel.spi.AuthenticatorProvider;
     uses online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
+    uses online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
+    uses online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 }

@@ -18,7 +18,17 @@ public enum ErrorCode {
     /** Phase 2: the user has no tunnel, or the tunnel exposes no such service. */
     NOT_FOUND("TUNNEL_011", ErrorCategory.CONFIGURATION, 404, "Unknown tunnel or service"),
     /** Phase 2: authenticated, but not allowed to do this. */
-    FORBIDDEN("TUNNEL_012", ErrorCategory.AUTHENTICATION, 403, "Forbidden");
+    FORBIDDEN("TUNNEL_012", ErrorCategory.AUTHENTICATION, 403, "Forbidden"),
+    /** Phase 2: agent forwarding is on, but no local SSH agent is named or found. */
+    AGENT_NOT_CONFIGURED("TUNNEL_013", ErrorCategory.CONFIGURATION, 400, "No SSH agent configured"),
+    /** Phase 2: the local SSH agent's socket or pipe does not exist, or nothing listens on it. */
+    AGENT_SOCKET_MISSING("TUNNEL_014", ErrorCategory.CONFIGURATION, 503, "SSH agent socket missing"),
+    /** Phase 2: the local SSH agent's socket or pipe may not be opened by this process. */
+    AGENT_PERMISSION_DENIED("TUNNEL_015", ErrorCategory.CONFIGURATION, 403, "Permission denied on the SSH agent socket"),
+    /** Phase 2: the agent, the forwarding policy or the user's confirmation refused an agent operation. */
+    AGENT_REFUSED("TUNNEL_016", ErrorCategory.AUTHENTICATION, 403, "SSH agent refused the operation"),
+    /** Phase 2: the server's policy does not allow agent forwarding. */
+    AGENT_FORWARDING_FORBIDDEN("TUNNEL_017", ErrorCategory.AUTHENTICATION, 403, "Agent forwarding forbidden by the server");
 
     private final String code;
     private final ErrorCategory category;

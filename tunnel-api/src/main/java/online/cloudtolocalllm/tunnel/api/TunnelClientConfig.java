@@ -26,6 +26,8 @@ public final class TunnelClientConfig {
     private final Duration connectTimeout;
     private final Duration shutdownTimeout;
     private final @Nullable String transportId;
+    private final boolean forwardAgent;
+    private final @Nullable String agent;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -42,6 +44,8 @@ public final class TunnelClientConfig {
         this.connectTimeout = b.connectTimeout;
         this.shutdownTimeout = b.shutdownTimeout;
         this.transportId = b.transportId;
+        this.forwardAgent = b.forwardAgent;
+        this.agent = b.agent;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (token == null && identityFile == null) {
@@ -53,6 +57,10 @@ public final class TunnelClientConfig {
         if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
             throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
                     + " must be longer than keepAliveInterval " + keepAliveInterval);
+        }
+        if (agent != null && !forwardAgent) {
+            throw new IllegalArgumentException("agent(" + agent + ") names the local agent to forward, but forwarding is off:"
+                    + " turn it on with forwardAgent(true)");
         }
         long names = services.stream().map(ExposedService::name).distinct().count();
         if (names != services.size()) {
@@ -91,6 +99,8 @@ public final class TunnelClientConfig {
         b.connectTimeout = connectTimeout;
         b.shutdownTimeout = shutdownTimeout;
         b.transportId = transportId;
+        b.forwardAgent = forwardAgent;
+        b.agent = agent;
         b.listeners.addAll(listeners);
         b.components = components;
         return b;
@@ -152,6 +162,19 @@ public final class TunnelClientConfig {
         return Optional.ofNullable(transportId);
     }
 
+    /** Whether this connection forwards the user's local SSH agent to the server (off by default). */
+    public boolean forwardAgent() {
+        return forwardAgent;
+    }
+
+    /**
+     * The local agent to forward: a Unix socket path or a Windows named pipe. When absent, the agent is found in
+     * the usual places ({@code SSH_AUTH_SOCK}, gpg-agent, the Windows OpenSSH agent, Pageant).
+     */
+    public Optional<String> agent() {
+        return Optional.ofNullable(agent);
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -163,7 +186,8 @@ public final class TunnelClientConfig {
     @Override
     public String toString() {
         return "TunnelClientConfig[server=" + server + ", user=" + user + ", services=" + services + ", hostKeys="
-                + hostKeys + ", token=" + (token == null ? "none" : "***") + "]";
+                + hostKeys + ", token=" + (token == null ? "none" : "***")
+                + (forwardAgent ? ", forwardAgent=" + (agent == null ? "discovered" : agent) : "") + "]";
     }
 
     /** Builds a {@link TunnelClientConfig}; each setter checks its value at once. */
@@ -180,6 +204,8 @@ public final class TunnelClientConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private @Nullable String transportId;
+        private boolean forwardAgent;
+        private @Nullable String agent;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -258,6 +284,24 @@ public final class TunnelClientConfig {
 
         public Builder transportId(String transportId) {
             this.transportId = Objects.requireNonNull(transportId, "transportId");
+            return this;
+        }
+
+        /**
+         * Forwards the user's local SSH agent through this connection, so that server-side code can sign with its
+         * keys (needs the {@code auth-agent} artifact). Off by default.
+         */
+        public Builder forwardAgent(boolean forwardAgent) {
+            this.forwardAgent = forwardAgent;
+            return this;
+        }
+
+        /** The local agent to forward: a Unix socket path or a Windows named pipe such as {@code \\.\pipe\openssh-ssh-agent}. */
+        public Builder agent(String agent) {
+            if (agent.isBlank()) {
+                throw new IllegalArgumentException("agent is blank");
+            }
+            this.agent = agent;
             return this;
         }
 

@@ -46,7 +46,16 @@ public record TunnelEvent(
         /** Server: a client registered a service. */
         SERVICE_REGISTERED,
         /** Server: a service went away (cancelled, or its session ended). */
-        SERVICE_UNREGISTERED
+        SERVICE_UNREGISTERED,
+        /** Client: the server accepted agent forwarding. Server: a session started forwarding its user's agent. */
+        AGENT_FORWARDED,
+        /** Server: a session's agent forwarding ended (its session channel or the session closed). */
+        AGENT_FORWARDING_ENDED,
+        /**
+         * Agent forwarding could not work (see {@link #cause()}, a {@link TunnelException} with an {@code AGENT_*}
+         * code or {@link ErrorCode#AGENT_FORWARDING_FORBIDDEN}); the tunnel itself stays up.
+         */
+        AGENT_FORWARDING_FAILED
     }
 
     public TunnelEvent {

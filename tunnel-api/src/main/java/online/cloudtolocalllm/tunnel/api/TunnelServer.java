@@ -43,4 +43,12 @@ public interface TunnelServer extends TunnelEndpoint {
 
     /** The sessions connected now. */
     List<TunnelSession> sessions();
+
+    /**
+     * The agent that {@code user}'s tunnel forwards now (its latest session's), if any. It is empty unless the
+     * server allows agent forwarding ({@link TunnelServerConfig#agentForwardingAllowed()}) and the client asked for it.
+     */
+    default Optional<ForwardedAgent> forwardedAgent(String user) {
+        return Optional.empty();
+    }
 }

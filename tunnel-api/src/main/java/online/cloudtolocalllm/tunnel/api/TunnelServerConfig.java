@@ -41,6 +41,7 @@ public final class TunnelServerConfig {
     private final Duration shutdownTimeout;
     private final int maxFrameSize;
     private final int maxServicesPerSession;
+    private final boolean agentForwardingAllowed;
     private final Clock clock;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -62,6 +63,7 @@ public final class TunnelServerConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.maxFrameSize = b.maxFrameSize;
         this.maxServicesPerSession = b.maxServicesPerSession;
+        this.agentForwardingAllowed = b.agentForwardingAllowed;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
@@ -160,6 +162,14 @@ public final class TunnelServerConfig {
         return maxServicesPerSession;
     }
 
+    /**
+     * Whether clients may forward their SSH agents (off by default). What passes through a forwarded agent, what is
+     * audited and where it is exposed is decided by the {@code auth-agent} artifact's gateway.
+     */
+    public boolean agentForwardingAllowed() {
+        return agentForwardingAllowed;
+    }
+
     /** The clock tokens are checked against. */
     public Clock clock() {
         return clock;
@@ -177,7 +187,8 @@ public final class TunnelServerConfig {
     public String toString() {
         return "TunnelServerConfig[listen=" + listen + ", dataDir=" + dataDir + ", jwt="
                 + (jwtSecret != null ? "HS256" : jwksUrl != null ? jwksUrl : "none") + ", authorizedKeys=" + authorizedKeys
-                + ", public=" + publicServices + ", forwardAllow=" + forwardAllow + "]";
+                + ", public=" + publicServices + ", forwardAllow=" + forwardAllow
+                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + "]";
     }
 
     /** Builds a {@link TunnelServerConfig}; each setter checks its value at once. */
@@ -198,6 +209,7 @@ public final class TunnelServerConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private int maxServicesPerSession = 64;
+        private boolean agentForwardingAllowed;
         private Clock clock = Clock.systemUTC();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -307,6 +319,12 @@ public final class TunnelServerConfig {
                 throw new IllegalArgumentException("maxServicesPerSession must be positive, was " + max);
             }
             this.maxServicesPerSession = max;
+            return this;
+        }
+
+        /** Lets clients forward their SSH agents (needs the {@code auth-agent} artifact). Off by default. */
+        public Builder allowAgentForwarding(boolean allowed) {
+            this.agentForwardingAllowed = allowed;
             return this;
         }
 

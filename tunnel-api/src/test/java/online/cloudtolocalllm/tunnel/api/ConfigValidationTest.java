@@ -35,6 +35,22 @@ class ConfigValidationTest {
     }
 
     @Test
+    void agentForwardingIsOffByDefaultAndAnAgentPathNeedsIt() {
+        TunnelClientConfig.Builder base = TunnelClientConfig.builder().server("ws://h").token("t")
+                .hostKeys(HostKeyPolicy.pinned("SHA256:abcdefghijklmnopqrstuvwxyz"));
+        assertThat(base.build().forwardAgent()).isFalse();
+        assertThat(base.build().agent()).isEmpty();
+        assertThatThrownBy(() -> base.agent("/tmp/agent.sock").build()).hasMessageContaining("forwarding is off");
+        TunnelClientConfig forwarding = base.forwardAgent(true).build();
+        assertThat(forwarding.forwardAgent()).isTrue();
+        assertThat(forwarding.agent()).hasValue("/tmp/agent.sock");
+        assertThat(forwarding.toBuilder().build().agent()).hasValue("/tmp/agent.sock");
+        assertThat(forwarding.toString()).contains("forwardAgent=/tmp/agent.sock");
+        assertThat(TunnelServerConfig.builder().dataDir(Path.of("d")).build().agentForwardingAllowed()).isFalse();
+        assertThat(TunnelServerConfig.builder().dataDir(Path.of("d")).allowAgentForwarding(true).build().agentForwardingAllowed()).isTrue();
+    }
+
+    @Test
     void serverConfigChecksSecretsPortsAndPatterns() {
         assertThatThrownBy(() -> TunnelServerConfig.builder().jwtSecret("short")).hasMessageContaining("at least 32 bytes");
         assertThatThrownBy(() -> TunnelServerConfig.builder().listen("127.0.0.1", 70000)).hasMessageContaining("0-65535");

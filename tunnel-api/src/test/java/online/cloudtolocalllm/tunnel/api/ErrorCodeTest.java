@@ -21,6 +21,16 @@ class ErrorCodeTest {
     }
 
     @Test
+    void agentForwardingFailuresHaveTheirOwnCodes() {
+        assertThat(ErrorCode.ofCode("TUNNEL_013")).isEqualTo(ErrorCode.AGENT_NOT_CONFIGURED);
+        assertThat(ErrorCode.ofCode("TUNNEL_014")).isEqualTo(ErrorCode.AGENT_SOCKET_MISSING);
+        assertThat(ErrorCode.ofCode("TUNNEL_015")).isEqualTo(ErrorCode.AGENT_PERMISSION_DENIED);
+        assertThat(ErrorCode.ofCode("TUNNEL_016")).isEqualTo(ErrorCode.AGENT_REFUSED);
+        assertThat(ErrorCode.ofCode("TUNNEL_017")).isEqualTo(ErrorCode.AGENT_FORWARDING_FORBIDDEN);
+        assertThat(ErrorCode.AGENT_FORWARDING_FORBIDDEN.category()).isEqualTo(ErrorCategory.AUTHENTICATION);
+    }
+
+    @Test
     void writesTheJsonBodyClientsParse() {
         assertThat(ErrorCode.AUTHENTICATION_FAILED.toJson("bad \"token\"\n"))
                 .isEqualTo("{\"code\":\"TUNNEL_002\",\"category\":\"authentication\",\"message\":\"bad \\\"token\\\"\\n\"}");

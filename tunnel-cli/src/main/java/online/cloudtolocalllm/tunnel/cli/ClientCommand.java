@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import online.cloudtolocalllm.tunnel.agent.AgentAudit;
+import online.cloudtolocalllm.tunnel.agent.AgentForwardingClient;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +47,9 @@ import picocli.CommandLine.Spec;
                 "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" \\",
                 "      --expose llm=127.0.0.1:11434 --expose db=127.0.0.1:5432 --trust-on-first-use",
                 "  tunnel client --server ws://127.0.0.1:8080 --user alice --identity id_ed25519 \\",
-                "      --expose web=127.0.0.1:3000 --known-hosts known_hosts"})
+                "      --expose web=127.0.0.1:3000 --known-hosts known_hosts",
+                "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" --forward-agent \\",
+                "      --agent \"$SSH_AUTH_SOCK\" --known-hosts known_hosts"})
 final class ClientCommand implements Callable<Integer> {
 
     @Spec
@@ -83,6 +88,18 @@ final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--user", paramLabel = "NAME", description = "SSH user name; required with --identity and no --token.")
     @Nullable String user;
+
+    @Option(names = "--forward-agent",
+            description = "Forward your local SSH agent to the server (off by default): server-side code may then list "
+                    + "your keys and sign with them (nothing else), each use printed here; the keys never leave this machine. "
+                    + "The agent is --agent, else $SSH_AUTH_SOCK, else gpg-agent's SSH socket, else (Windows) the OpenSSH "
+                    + "agent's pipe or Pageant's.")
+    boolean forwardAgent;
+
+    @Option(names = "--agent", paramLabel = "PATH",
+            description = "The local SSH agent to forward: a Unix socket path, or a Windows named pipe such as "
+                    + "\\\\.\\pipe\\openssh-ssh-agent. Needs --forward-agent.")
+    @Nullable String agent;
 
     @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
             description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +159,13 @@ final class ClientCommand implements Callable<Integer> {
         }
         if (identity != null) {
             builder.identityFile(identity);
+        }
+        if (forwardAgent) {
+            builder.forwardAgent(true).component(LocalAgentProvider.class, AgentForwardingClient.builder()
+                    .audit(AgentAudit.composite(AgentAudit.log(), new AuditPrinter(err))).build());
+        }
+        if (agent != null) {
+            builder.agent(agent);
         }
         return builder.build();
     }

@@ -8,8 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import online.cloudtolocalllm.tunnel.agent.AgentAudit;
+import online.cloudtolocalllm.tunnel.agent.AgentForwardingServer;
+import online.cloudtolocalllm.tunnel.agent.AgentPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +39,8 @@ import picocli.CommandLine.Spec;
                 "  tunnel server --listen 0.0.0.0:8080 --data-dir /var/lib/tunnel \\",
                 "      --jwks-url https://idp.example.com/jwks.json --authorized-keys keys.txt \\",
                 "      --public alice/docs --tcp-listener alice/db=127.0.0.1:15432",
+                "  tunnel server --listen 0.0.0.0:8080 --data-dir /var/lib/tunnel --jwt-secret \"$SECRET\" \\",
+                "      --agent-socket-dir /run/tunnel-agents",
                 "  tunnel server --config server.properties",
                 "      where server.properties has lines like listen=0.0.0.0:8080"})
 final class ServerCommand implements Callable<Integer> {
@@ -82,6 +88,21 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tcp-listener", paramLabel = "USER/SERVICE=HOST:PORT", split = ",",
             description = "Also forward raw TCP connections on HOST:PORT to that service. Repeatable.")
     List<String> tcpListeners = new ArrayList<>();
+
+    @Option(names = "--allow-agent-forwarding",
+            description = "Let clients forward their SSH agents (off by default); server-side code gets a user's agent "
+                    + "with TunnelServer.forwardedAgent(user). Every agent operation is printed as an audit line.")
+    boolean allowAgentForwarding;
+
+    @Option(names = "--agent-socket-dir", paramLabel = "DIR",
+            description = "Also expose each user's forwarded agent as DIR/<user>.sock (owner-only) while their tunnel "
+                    + "forwards one, for tools that take SSH_AUTH_SOCK. Implies --allow-agent-forwarding.")
+    @Nullable Path agentSocketDir;
+
+    @Option(names = "--agent-operations", paramLabel = "OPS", defaultValue = "list,sign",
+            description = "The agent operations forwarded agents let through; the others are refused and audited. "
+                    + "Default: ${DEFAULT-VALUE}. Also: add, remove, remove-all, lock, unlock, extension.")
+    String agentOperations;
 
     @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
             description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
@@ -147,6 +168,17 @@ final class ServerCommand implements Callable<Integer> {
             builder.publicService(parts[0], parts[1]);
         }
         forwardAllow.forEach(builder::forwardAllow);
+        AgentPolicy agentPolicy = AgentPolicy.parse(agentOperations);
+        if (allowAgentForwarding || agentSocketDir != null) {
+            AgentForwardingServer.Builder agents = AgentForwardingServer.builder().policy(agentPolicy)
+                    .audit(AgentAudit.composite(AgentAudit.log(), new AuditPrinter(spec.commandLine().getErr())));
+            if (agentSocketDir != null) {
+                agents.socketDirectory(agentSocketDir);
+            }
+            builder.allowAgentForwarding(true).component(AgentGatewayProvider.class, agents.build());
+        } else if (!agentPolicy.equals(AgentPolicy.DEFAULT)) {
+            throw new IllegalArgumentException("--agent-operations needs --allow-agent-forwarding or --agent-socket-dir");
+        }
         for (String listener : tcpListeners) {
             int equals = listener.indexOf('=');
             if (equals < 0) {

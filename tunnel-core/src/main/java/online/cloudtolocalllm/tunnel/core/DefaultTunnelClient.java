@@ -26,6 +26,9 @@ import online.cloudtolocalllm.tunnel.api.TunnelMetrics;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import online.cloudtolocalllm.tunnel.spi.ClientTransport;
+import online.cloudtolocalllm.tunnel.spi.LocalAgent;
+import online.cloudtolocalllm.tunnel.spi.LocalAgentContext;
+import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import online.cloudtolocalllm.tunnel.spi.Providers;
 import online.cloudtolocalllm.tunnel.spi.TransportConfig;
 import online.cloudtolocalllm.tunnel.spi.TransportProvider;
@@ -50,6 +53,8 @@ final class DefaultTunnelClient implements TunnelClient {
     private final HostKeyCheck hostKeys;
     private final ClientTransport transport;
     private final TunnelSshClient ssh;
+    private final @Nullable LocalAgent localAgent;
+    private final @Nullable ClientAgentForwarding agentForwarding;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tunnel-client").factory());
     private final AtomicReference<TunnelState> state = new AtomicReference<>(TunnelState.IDLE);
@@ -71,7 +76,11 @@ final class DefaultTunnelClient implements TunnelClient {
                 "online.cloudtolocalllm.tunnel:transport-websocket (for " + server.getScheme() + "://)");
         this.transport = provider.create(new TransportConfig(config.connectTimeout(), config.keepAliveInterval(),
                 config.keepAliveTimeout(), 1 << 20));
-        this.ssh = SshClientSetup.create(config, transport, hostKeys, counters);
+        this.localAgent = config.forwardAgent() ? Providers.select(LocalAgentProvider.class, config.components(), null,
+                p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(new LocalAgentContext(config, user)) : null;
+        this.agentForwarding = localAgent == null ? null : new ClientAgentForwarding(localAgent,
+                (type, detail, cause) -> publish(type, detail, cause, 0, null));
+        this.ssh = SshClientSetup.create(config, transport, hostKeys, agentForwarding, counters);
     }
 
     @Override
@@ -137,7 +146,7 @@ final class DefaultTunnelClient implements TunnelClient {
         } catch (IOException e) {
             connected.completeExceptionally(e);
         }
-        return connected.thenCompose(this::login).thenCompose(this::registerServices);
+        return connected.thenCompose(this::login).thenCompose(this::registerServices).thenCompose(this::forwardAgent);
     }
 
     private CompletableFuture<ClientSession> login(ClientSession session) {
@@ -166,6 +175,13 @@ final class DefaultTunnelClient implements TunnelClient {
         CompletableFuture<?>[] registrations = config.services().stream()
                 .map(service -> register(session, service)).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(registrations).thenApply(ignored -> session);
+    }
+
+    /** Asks for agent forwarding when configured; whatever the answer, the tunnel goes on. */
+    private CompletableFuture<ClientSession> forwardAgent(ClientSession session) {
+        ClientAgentForwarding forwarding = agentForwarding;
+        return forwarding == null ? CompletableFuture.completedFuture(session)
+                : forwarding.request(session).thenApply(ignored -> session);
     }
 
     private CompletableFuture<Void> register(ClientSession session, ExposedService service) {
@@ -388,6 +404,9 @@ final class DefaultTunnelClient implements TunnelClient {
         }
         ssh.close(true);
         transport.close();
+        if (localAgent != null) {
+            localAgent.close();
+        }
         scheduler.shutdownNow();
         terminated.countDown();
     }

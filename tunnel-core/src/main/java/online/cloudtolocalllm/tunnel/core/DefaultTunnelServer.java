@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.ForwardedAgent;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelListener;
@@ -25,6 +26,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelSession;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import online.cloudtolocalllm.tunnel.spi.Authenticator;
 import online.cloudtolocalllm.tunnel.spi.AuthenticatorProvider;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
@@ -56,6 +58,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     private final ServiceRegistry registry = new ServiceRegistry();
     private final Map<ServerSession, Instant> sessions = new ConcurrentHashMap<>();
     private final ForwardPolicy forwardPolicy;
+    private final ServerAgents agents;
     private final List<TcpServiceListener> tcpListeners = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -75,6 +78,8 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         this.keyLoginPossible = given.isPresent() || config.authorizedKeys().isPresent();
         this.events = new EventPublisher(config.listeners(), config.clock());
         this.forwardPolicy = new ForwardPolicy(config.forwardAllow());
+        this.agents = new ServerAgents(config.agentForwardingAllowed() ? Providers.select(AgentGatewayProvider.class,
+                config.components(), null, p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(config) : null, events);
     }
 
     @Override
@@ -90,7 +95,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         try {
             KeyPair hostKey = KeyFiles.readOrCreate(config.dataDir().resolve(HOST_KEY_FILE), "tunnel-server");
             fingerprint = KeyFiles.fingerprint(hostKey.getPublic());
-            TunnelSshServer server = SshServerSetup.create(config, hostKey, authenticator, this, forwardPolicy, counters);
+            TunnelSshServer server = SshServerSetup.create(config, hostKey, authenticator, this, forwardPolicy, agents, counters);
             server.addSessionListener(new SessionEvents());
             server.start();
             ssh = server;
@@ -218,6 +223,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         return StreamOpener.open(route.session(), channel, user + "/" + service);
     }
 
+    @Override
+    public Optional<ForwardedAgent> forwardedAgent(String user) {
+        return agents.forUser(user);
+    }
+
     // ---- introspection
 
     @Override
@@ -286,6 +296,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         if (host != null) {
             host.close().orTimeout(5, TimeUnit.SECONDS).exceptionally(failure -> null).join();
         }
+        agents.close();
         scheduler.shutdownNow();
         terminated.countDown();
     }

@@ -1,5 +1,6 @@
 package online.cloudtolocalllm.tunnel.core;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,20 +11,23 @@ import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the sshd client of a tunnel client: no ~/.ssh configuration or keys are picked up, host keys are checked
- * by the client's policy, and the only channels the server may open are streams to exposed services.
+ * by the client's policy, and the only channels the server may open are streams to exposed services and, when the
+ * client forwards its agent, agent channels.
  */
 final class SshClientSetup {
     private SshClientSetup() {
     }
 
     static TunnelSshClient create(TunnelClientConfig config, ClientTransport transport, HostKeyCheck hostKeys,
-            TrafficCounters counters) {
+            @Nullable ClientAgentForwarding agent, TrafficCounters counters) {
         TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
@@ -34,7 +38,11 @@ final class SshClientSetup {
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         Map<String, ExposedService> services = new LinkedHashMap<>();
         config.services().forEach(service -> services.put(service.name(), service));
-        client.setChannelFactories(List.of(LocalServiceChannel.factory(Map.copyOf(services))));
+        List<ChannelFactory> channels = new ArrayList<>(List.of(LocalServiceChannel.factory(Map.copyOf(services))));
+        if (agent != null) {
+            channels.add(agent.channelFactory());
+        }
+        client.setChannelFactories(channels);
         // the local service channels only ever connect to the exposed services' own addresses
         client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
         client.addChannelListener(StreamCounting.INSTANCE);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the sshd server of a tunnel server: password login with a token or public-key login with an authorized
  * key, each bound to the identity the upgrade proved; service registration instead of port binding; forward
- * streams only to allowed targets; no shells.
+ * streams only to allowed targets; session channels only for agent forwarding, never shells.
  */
 final class SshServerSetup {
     private static final Logger LOG = LoggerFactory.getLogger(SshServerSetup.class);
@@ -35,7 +35,7 @@ final class SshServerSetup {
     }
 
     static TunnelSshServer create(TunnelServerConfig config, KeyPair hostKey, Authenticator authenticator,
-            ServerRoutes routes, ForwardPolicy forwardPolicy, TrafficCounters counters) {
+            ServerRoutes routes, ForwardPolicy forwardPolicy, ServerAgents agents, TrafficCounters counters) {
         TunnelSshServer server = (TunnelSshServer) ServerBuilder.builder()
                 .factory(() -> new TunnelSshServer(counters))
                 .build();
@@ -47,7 +47,7 @@ final class SshServerSetup {
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
                 new ServiceRegistrationHandler(routes)));
-        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE, AgentSessionChannel.factory(agents)));
         server.setForwardingFilter(forwardingFilter(forwardPolicy));
         server.addChannelListener(StreamCounting.INSTANCE);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, config.handshakeTimeout());

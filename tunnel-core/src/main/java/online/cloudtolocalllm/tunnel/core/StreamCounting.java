@@ -44,6 +44,9 @@ final class StreamCounting implements ChannelListener {
     }
 
     private static @Nullable TrafficCounters counters(Channel channel) {
+        if (channel instanceof UncountedChannel) {
+            return null;
+        }
         return counters(channel.getSession());
     }
 }

@@ -86,11 +86,13 @@ public final class Pool<T> implements AutoCloseable {
         PooledItem<T> candidate;
         boolean open = false;
         CompletableFuture<Lease<T>> waiting = null;
+        List<PooledItem<T>> expired = new ArrayList<>();
+        List<RetireReason> reasons = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("Pool " + name + " is closed"));
             }
-            candidate = takeIdle();
+            candidate = takeIdle(expired, reasons);
             if (candidate == null) {
                 if (size() + opening < maxSize) {
                     opening++;
@@ -101,6 +103,9 @@ public final class Pool<T> implements AutoCloseable {
                     waits++;
                 }
             }
+        }
+        for (int i = 0; i < expired.size(); i++) {
+            destroy(expired.get(i), reasons.get(i));
         }
         if (candidate != null) {
             return lend(candidate);
@@ -118,16 +123,17 @@ public final class Pool<T> implements AutoCloseable {
         });
     }
 
-    /** An idle item young enough to use, retiring the expired ones it meets; call with the lock held. */
-    private @Nullable PooledItem<T> takeIdle() {
+    /** An idle item young enough to use; the expired ones it meets go to {@code expired}. Call with the lock held. */
+    private @Nullable PooledItem<T> takeIdle(List<PooledItem<T>> expired, List<RetireReason> reasons) {
         Instant now = clock.instant();
         for (PooledItem<T> item; (item = idle.pollLast()) != null; ) {
-            RetireReason expired = expiry(item, now);
-            if (expired == null) {
+            RetireReason reason = expiry(item, now);
+            if (reason == null) {
                 inUse++;
                 return item;
             }
-            retireLater(item, expired);
+            expired.add(item);
+            reasons.add(reason);
         }
         return null;
     }
@@ -286,10 +292,6 @@ public final class Pool<T> implements AutoCloseable {
         }
     }
 
-    private void retireLater(PooledItem<T> item, RetireReason reason) {
-        Thread.ofVirtual().start(() -> destroy(item, reason));
-    }
-
     private void destroy(PooledItem<T> item, RetireReason reason) {
         synchronized (lock) {
             retired.merge(reason, 1L, Long::sum);
@@ -309,29 +311,30 @@ public final class Pool<T> implements AutoCloseable {
     public CompletableFuture<Void> maintain() {
         Instant now = clock.instant();
         List<PooledItem<T>> toCheck = new ArrayList<>();
-        int toOpen;
+        List<PooledItem<T>> expired = new ArrayList<>();
+        List<RetireReason> reasons = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.completedFuture(null);
             }
-            for (var it = idle.iterator(); it.hasNext(); ) {
-                PooledItem<T> item = it.next();
-                RetireReason expired = expiry(item, now);
-                if (expired != null) {
-                    it.remove();
-                    retireLater(item, expired);
+            for (PooledItem<T> item : idle) {
+                RetireReason reason = expiry(item, now);
+                if (reason != null) {
+                    expired.add(item);
+                    reasons.add(reason);
                 } else {
                     toCheck.add(item);
                 }
             }
-            idle.removeAll(toCheck);
+            idle.clear();
             inUse += toCheck.size();
-            toOpen = Math.max(0, Math.min(minIdle - toCheck.size(), maxSize - size() - opening));
-            opening += toOpen;
         }
-        List<CompletableFuture<?>> work = new ArrayList<>();
+        for (int i = 0; i < expired.size(); i++) {
+            destroy(expired.get(i), reasons.get(i));
+        }
+        List<CompletableFuture<?>> checks = new ArrayList<>();
         for (PooledItem<T> item : toCheck) {
-            work.add(check(item).thenAccept(ok -> {
+            checks.add(check(item).thenAccept(ok -> {
                 synchronized (lock) {
                     inUse--;
                     if (ok && !closed) {
@@ -342,8 +345,22 @@ public final class Pool<T> implements AutoCloseable {
                 destroy(item, ok ? RetireReason.CLOSED : RetireReason.UNHEALTHY);
             }));
         }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenCompose(ignored -> warmUp());
+    }
+
+    /** Opens items until the minimum number is idle, within the maximum size. */
+    private CompletableFuture<Void> warmUp() {
+        int toOpen;
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            toOpen = Math.max(0, Math.min(minIdle - idle.size() - opening, maxSize - size() - opening));
+            opening += toOpen;
+        }
+        List<CompletableFuture<?>> opened = new ArrayList<>();
         for (int i = 0; i < toOpen; i++) {
-            work.add(openNew().thenAccept(item -> {
+            opened.add(openNew().thenAccept(item -> {
                 boolean keep;
                 synchronized (lock) {
                     keep = !closed;
@@ -356,7 +373,7 @@ public final class Pool<T> implements AutoCloseable {
                 }
             }).exceptionally(failure -> null));
         }
-        return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new));
     }
 
     private void maintainQuietly() {

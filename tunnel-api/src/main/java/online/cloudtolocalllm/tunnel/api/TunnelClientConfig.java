@@ -28,6 +28,7 @@ public final class TunnelClientConfig {
     private final @Nullable String transportId;
     private final boolean forwardAgent;
     private final @Nullable String agent;
+    private final boolean drainHandoff;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -46,6 +47,7 @@ public final class TunnelClientConfig {
         this.transportId = b.transportId;
         this.forwardAgent = b.forwardAgent;
         this.agent = b.agent;
+        this.drainHandoff = b.drainHandoff;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (token == null && identityFile == null) {
@@ -101,6 +103,7 @@ public final class TunnelClientConfig {
         b.transportId = transportId;
         b.forwardAgent = forwardAgent;
         b.agent = agent;
+        b.drainHandoff = drainHandoff;
         b.listeners.addAll(listeners);
         b.components = components;
         return b;
@@ -175,6 +178,14 @@ public final class TunnelClientConfig {
         return Optional.ofNullable(agent);
     }
 
+    /**
+     * Whether this client answers a draining server that it will move elsewhere (a failover client does), so the
+     * server waits for it to leave; otherwise the client stays until the server closes the session.
+     */
+    public boolean drainHandoff() {
+        return drainHandoff;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -206,6 +217,7 @@ public final class TunnelClientConfig {
         private @Nullable String transportId;
         private boolean forwardAgent;
         private @Nullable String agent;
+        private boolean drainHandoff;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -305,8 +317,20 @@ public final class TunnelClientConfig {
             return this;
         }
 
+        /** See {@link TunnelClientConfig#drainHandoff()}; off by default, set by the failover client. */
+        public Builder drainHandoff(boolean drainHandoff) {
+            this.drainHandoff = drainHandoff;
+            return this;
+        }
+
         public Builder listener(TunnelListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Removes the listeners added so far, for a derived copy whose events go elsewhere. */
+        public Builder clearListeners() {
+            listeners.clear();
             return this;
         }
 

@@ -55,7 +55,20 @@ public record TunnelEvent(
          * Agent forwarding could not work (see {@link #cause()}, a {@link TunnelException} with an {@code AGENT_*}
          * code or {@link ErrorCode#AGENT_FORWARDING_FORBIDDEN}); the tunnel itself stays up.
          */
-        AGENT_FORWARDING_FAILED
+        AGENT_FORWARDING_FAILED,
+        /**
+         * Client: the server announced that it is shutting down; its open streams may finish, new work should go
+         * elsewhere. A failover client moves to another endpoint before letting this session go.
+         */
+        DRAINING,
+        /** Failover client: the tunnel moved to another endpoint (the detail names the cause, both endpoints and the time it took). */
+        FAILOVER,
+        /** Failover client: the tunnel moved back to a preferred endpoint that has been healthy long enough. */
+        FAILBACK,
+        /** Failover client: an endpoint passed its health check after failing it (or on its first check). */
+        ENDPOINT_UP,
+        /** Failover client: an endpoint failed its health check, its connection was lost, or it is draining. */
+        ENDPOINT_DOWN
     }
 
     public TunnelEvent {

@@ -80,7 +80,7 @@ final class DefaultTunnelClient implements TunnelClient {
                 p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(new LocalAgentContext(config, user)) : null;
         this.agentForwarding = localAgent == null ? null : new ClientAgentForwarding(localAgent,
                 (type, detail, cause) -> publish(type, detail, cause, 0, null));
-        this.ssh = SshClientSetup.create(config, transport, hostKeys, agentForwarding, counters);
+        this.ssh = SshClientSetup.create(config, transport, hostKeys, agentForwarding, counters, this::onDraining);
     }
 
     @Override
@@ -249,6 +249,20 @@ final class DefaultTunnelClient implements TunnelClient {
         publish(TunnelEvent.Type.DISCONNECTED, why, null, 0, null);
         failures = 1;
         scheduleReconnect(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "connection lost: " + why));
+    }
+
+    /**
+     * The server announced it is shutting down: tell the listeners, and say whether this client moves elsewhere
+     * ({@link TunnelClientConfig#drainHandoff()}) or stays until the server closes the session and then reconnects.
+     */
+    private boolean onDraining(org.apache.sshd.common.session.Session draining) {
+        if (draining != session) {
+            return false;
+        }
+        boolean moves = config.drainHandoff();
+        publish(TunnelEvent.Type.DRAINING, moves ? "the server is shutting down: moving to another endpoint"
+                : "the server is shutting down: open streams may finish, then reconnecting", null, 0, null);
+        return moves;
     }
 
     private void onAttemptFailed(int attempt, Throwable failure) {

@@ -59,6 +59,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     private final Map<ServerSession, Instant> sessions = new ConcurrentHashMap<>();
     private final ForwardPolicy forwardPolicy;
     private final ServerAgents agents;
+    private final DrainingNotice draining = new DrainingNotice();
     private final List<TcpServiceListener> tcpListeners = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -263,9 +264,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             host.stopAccepting();
         }
         tcpListeners.forEach(TcpServiceListener::close);
+        draining.announce(sessions.keySet());
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         scheduler.scheduleWithFixedDelay(() -> {
-            if (counters.openStreams() == 0 || System.nanoTime() >= deadline) {
+            boolean drained = counters.openStreams() == 0 && !draining.waitingForHandoffs();
+            if (drained || System.nanoTime() >= deadline) {
                 closeEverything(false);
             }
         }, 0, 50, TimeUnit.MILLISECONDS);
@@ -332,6 +335,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             if (!(session instanceof ServerSession server)) {
                 return;
             }
+            draining.closed(server);
             String endpoint = String.valueOf(session.getRemoteAddress());
             for (ServiceRoute route : registry.removeSession(server)) {
                 events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, endpoint, route.user(), route.service(),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.spi.ClientTransport;
@@ -12,6 +13,9 @@ import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
@@ -20,14 +24,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the sshd client of a tunnel client: no ~/.ssh configuration or keys are picked up, host keys are checked
  * by the client's policy, and the only channels the server may open are streams to exposed services and, when the
- * client forwards its agent, agent channels.
+ * client forwards its agent, agent channels. A server's draining notice goes to {@code onDraining}.
  */
 final class SshClientSetup {
     private SshClientSetup() {
     }
 
     static TunnelSshClient create(TunnelClientConfig config, ClientTransport transport, HostKeyCheck hostKeys,
-            @Nullable ClientAgentForwarding agent, TrafficCounters counters) {
+            @Nullable ClientAgentForwarding agent, TrafficCounters counters, Predicate<Session> onDraining) {
         TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
@@ -46,6 +50,9 @@ final class SshClientSetup {
         // the local service channels only ever connect to the exposed services' own addresses
         client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
         client.addChannelListener(StreamCounting.INSTANCE);
+        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(client.getGlobalRequestHandlers());
+        handlers.add(new DrainingNoticeHandler(onDraining));
+        client.setGlobalRequestHandlers(handlers);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAliveInterval());
         int missed = (int) Math.max(1, config.keepAliveTimeout().toMillis() / config.keepAliveInterval().toMillis());
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, missed);

@@ -36,7 +36,7 @@ public final class FailoverConfig {
         this.failbackDelay = b.failbackDelay;
         this.queueSize = b.queueSize;
         this.queueDeadline = b.queueDeadline;
-        this.healthCheck = b.healthCheck != null ? b.healthCheck : HealthCheck.http(healthCheckInterval.multipliedBy(2));
+        this.healthCheck = b.healthCheck != null ? b.healthCheck : HealthCheck.http(detectTimeout);
         this.clock = b.clock;
         this.random = b.random;
         if (detectTimeout.toMillis() < 500) {
@@ -178,7 +178,7 @@ public final class FailoverConfig {
             return this;
         }
 
-        /** How endpoints are checked; by default {@code GET /healthz} with a timeout of twice the check interval. */
+        /** How endpoints are checked; by default {@code GET /healthz} answered within the detect timeout. */
         public Builder healthCheck(HealthCheck healthCheck) {
             this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
             return this;

@@ -126,7 +126,7 @@ public final class FailoverTunnelClient implements TunnelClient {
         if (state.compareAndSet(TunnelState.IDLE, TunnelState.CONNECTING)) {
             scheduler.execute(this::connectBest);
             scheduler.scheduleWithFixedDelay(this::checkHealth, 0, config.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(queue::expire, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
         return firstConnection.copy();
     }
@@ -363,8 +363,16 @@ public final class FailoverTunnelClient implements TunnelClient {
             return enqueue(host, port);
         }
         return current.client().openStream(host, port).exceptionallyCompose(failure ->
-                live != current || current.client().state() != TunnelState.CONNECTED
-                        ? enqueue(host, port) : CompletableFuture.failedFuture(failure));
+                openedNothing(failure) ? enqueue(host, port) : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * Whether the stream failed to open because its session was going away (the session's error, not the target's
+     * refusal or the policy's): nothing reached the target, so it can wait for the next session.
+     */
+    private static boolean openedNothing(Throwable failure) {
+        ErrorCode code = TunnelException.wrap(failure, ErrorCode.SSH_ERROR).code();
+        return code == ErrorCode.SSH_ERROR || code == ErrorCode.SERVER_UNAVAILABLE;
     }
 
     private CompletableFuture<TunnelStream> enqueue(String host, int port) {
@@ -373,7 +381,10 @@ public final class FailoverTunnelClient implements TunnelClient {
         return result;
     }
 
-    /** Opens the queued streams on the live session; one that fails there fails with that session's error. */
+    /**
+     * Opens the queued streams on the live session. One that fails because that session is going away waits again
+     * (until its deadline); any other failure is the caller's answer.
+     */
     private void drainQueue() {
         Connection current = live;
         if (current == null || liveDraining) {
@@ -381,12 +392,24 @@ public final class FailoverTunnelClient implements TunnelClient {
         }
         for (StreamQueue.Pending pending : queue.takeAll()) {
             current.client().openStream(pending.host(), pending.port()).whenComplete((stream, failure) -> {
-                if (failure != null) {
+                if (failure == null) {
+                    if (!pending.result().complete(stream)) {
+                        stream.close();
+                    }
+                } else if (openedNothing(failure)) {
+                    queue.putBack(pending);
+                } else {
                     pending.result().completeExceptionally(failure);
-                } else if (!pending.result().complete(stream)) {
-                    stream.close();
                 }
             });
+        }
+    }
+
+    /** Every tick: fail what waited too long, and hand what waits to the live session (a put-back stream, say). */
+    private void tick() {
+        queue.expire();
+        if (queue.size() > 0) {
+            drainQueue();
         }
     }
 

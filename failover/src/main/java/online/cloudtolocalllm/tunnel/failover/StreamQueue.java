@@ -36,12 +36,31 @@ final class StreamQueue {
     /** Queues a request for a stream to {@code host:port}, or refuses it at once if the queue is full. */
     synchronized CompletableFuture<TunnelStream> add(String host, int port) {
         if (waiting.size() >= capacity) {
-            return CompletableFuture.failedFuture(new TunnelException(ErrorCode.QUEUE_FULL,
-                    capacity + " requests already wait for the tunnel to come back; try again later"));
+            return CompletableFuture.failedFuture(full());
         }
         Pending pending = new Pending(host, port, new CompletableFuture<>(), clock.instant().plus(deadline));
         waiting.add(pending);
         return pending.result();
+    }
+
+    /**
+     * Puts back a request whose stream could not be opened on a session that was going away, keeping its deadline;
+     * fails it if that has come or the queue is full.
+     */
+    void putBack(Pending pending) {
+        TunnelException refused = null;
+        synchronized (this) {
+            if (!clock.instant().isBefore(pending.deadline())) {
+                refused = timedOut(pending);
+            } else if (waiting.size() >= capacity) {
+                refused = full();
+            } else {
+                waiting.addFirst(pending);
+            }
+        }
+        if (refused != null) {
+            pending.result().completeExceptionally(refused);
+        }
     }
 
     /** Takes every request still waiting, in order. */
@@ -64,8 +83,16 @@ final class StreamQueue {
                 }
             }
         }
-        expired.forEach(pending -> pending.result().completeExceptionally(new TunnelException(ErrorCode.REQUEST_TIMEOUT,
-                "No tunnel came back within " + deadline.toMillis() + " ms for a stream to " + pending.host() + ":" + pending.port())));
+        expired.forEach(pending -> pending.result().completeExceptionally(timedOut(pending)));
+    }
+
+    private TunnelException full() {
+        return new TunnelException(ErrorCode.QUEUE_FULL, capacity + " requests already wait for the tunnel to come back; try again later");
+    }
+
+    private TunnelException timedOut(Pending pending) {
+        return new TunnelException(ErrorCode.REQUEST_TIMEOUT, "No tunnel came back within " + deadline.toMillis()
+                + " ms for a stream to " + pending.host() + ":" + pending.port());
     }
 
     /** Fails every waiting request with {@code failure}. */

@@ -61,6 +61,27 @@ class StreamQueueTest {
     }
 
     @Test
+    void aRequestPutBackKeepsItsDeadlineAndTheBound() {
+        queue.add("a", 1);
+        StreamQueue.Pending first = queue.takeAll().getFirst();
+        queue.add("b", 2);
+        queue.putBack(first);
+        assertThat(queue.takeAll()).extracting(StreamQueue.Pending::host).as("first in line again").containsExactly("a", "b");
+
+        queue.add("c", 3);
+        queue.add("d", 4);
+        queue.putBack(first);
+        assertThat(codeOf(first.result())).as("no room").isEqualTo(ErrorCode.QUEUE_FULL);
+
+        StreamQueue roomy = new StreamQueue(10, DEADLINE, clock);
+        roomy.add("e", 5);
+        StreamQueue.Pending late = roomy.takeAll().getFirst();
+        clock.advance(DEADLINE);
+        roomy.putBack(late);
+        assertThat(codeOf(late.result())).as("its deadline has come").isEqualTo(ErrorCode.REQUEST_TIMEOUT);
+    }
+
+    @Test
     void failingAllAnswersEveryWaitingRequest() {
         CompletableFuture<TunnelStream> waiting = queue.add("a", 1);
         queue.failAll(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "shut down"));

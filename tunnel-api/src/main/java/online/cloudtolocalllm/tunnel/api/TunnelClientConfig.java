@@ -27,6 +27,7 @@ public final class TunnelClientConfig {
     private final Duration shutdownTimeout;
     private final @Nullable String transportId;
     private final boolean forwardAgent;
+    private final int sessions;
     private final @Nullable String agent;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -45,6 +46,7 @@ public final class TunnelClientConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.transportId = b.transportId;
         this.forwardAgent = b.forwardAgent;
+        this.sessions = b.sessions;
         this.agent = b.agent;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
@@ -100,6 +102,7 @@ public final class TunnelClientConfig {
         b.shutdownTimeout = shutdownTimeout;
         b.transportId = transportId;
         b.forwardAgent = forwardAgent;
+        b.sessions = sessions;
         b.agent = agent;
         b.listeners.addAll(listeners);
         b.components = components;
@@ -162,6 +165,14 @@ public final class TunnelClientConfig {
         return Optional.ofNullable(transportId);
     }
 
+    /**
+     * How many parallel SSH sessions the client keeps to the server (1 by default). Each registers every service;
+     * the server spreads streams over them, for throughput and so one slow stream's session does not hold up others.
+     */
+    public int sessions() {
+        return sessions;
+    }
+
     /** Whether this connection forwards the user's local SSH agent to the server (off by default). */
     public boolean forwardAgent() {
         return forwardAgent;
@@ -205,6 +216,7 @@ public final class TunnelClientConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private @Nullable String transportId;
         private boolean forwardAgent;
+        private int sessions = 1;
         private @Nullable String agent;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -284,6 +296,15 @@ public final class TunnelClientConfig {
 
         public Builder transportId(String transportId) {
             this.transportId = Objects.requireNonNull(transportId, "transportId");
+            return this;
+        }
+
+        /** Keeps {@code sessions} parallel SSH sessions to the server (1 to 64; default 1). */
+        public Builder sessions(int sessions) {
+            if (sessions < 1 || sessions > 64) {
+                throw new IllegalArgumentException("sessions must be 1 to 64, got " + sessions);
+            }
+            this.sessions = sessions;
             return this;
         }
 

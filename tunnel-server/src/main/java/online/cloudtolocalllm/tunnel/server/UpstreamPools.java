@@ -13,8 +13,6 @@ import online.cloudtolocalllm.tunnel.pool.Lease;
 import online.cloudtolocalllm.tunnel.pool.Pool;
 import online.cloudtolocalllm.tunnel.pool.PoolFactory;
 import online.cloudtolocalllm.tunnel.pool.PoolMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ingress's pools of {@link Upstream} connections, one per user, service and event loop (an upstream lives on one
@@ -23,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * old one.
  */
 final class UpstreamPools implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(UpstreamPools.class);
-
     private record Key(EventLoop loop, String user, String service) {
     }
 
@@ -61,7 +57,6 @@ final class UpstreamPools implements AutoCloseable {
                 .maxIdle(settings.maxIdle())
                 .clock(clock)
                 .maintenance(maintenance, java.time.Duration.ofSeconds(30))
-                .listener(event -> LOG.debug("{}", event))
                 .build());
     }
 

@@ -6,6 +6,7 @@
 module online.cloudtolocalllm.tunnel.server {
     requires online.cloudtolocalllm.tunnel.spi;
     requires online.cloudtolocalllm.tunnel.transport.websocket;
+    requires online.cloudtolocalllm.tunnel.pool;
     requires io.netty.codec.http;
     requires io.netty.codec;
     requires io.netty.handler;

@@ -27,6 +27,7 @@ public final class TunnelClientConfig {
     private final Duration shutdownTimeout;
     private final @Nullable String transportId;
     private final boolean forwardAgent;
+    private final int sessions;
     private final @Nullable String agent;
     private final boolean drainHandoff;
     private final List<TunnelListener> listeners;
@@ -46,6 +47,7 @@ public final class TunnelClientConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.transportId = b.transportId;
         this.forwardAgent = b.forwardAgent;
+        this.sessions = b.sessions;
         this.agent = b.agent;
         this.drainHandoff = b.drainHandoff;
         this.listeners = List.copyOf(b.listeners);
@@ -102,6 +104,7 @@ public final class TunnelClientConfig {
         b.shutdownTimeout = shutdownTimeout;
         b.transportId = transportId;
         b.forwardAgent = forwardAgent;
+        b.sessions = sessions;
         b.agent = agent;
         b.drainHandoff = drainHandoff;
         b.listeners.addAll(listeners);
@@ -165,6 +168,14 @@ public final class TunnelClientConfig {
         return Optional.ofNullable(transportId);
     }
 
+    /**
+     * How many parallel SSH sessions the client keeps to the server (1 by default). Each registers every service;
+     * the server spreads streams over them, for throughput and so one slow stream's session does not hold up others.
+     */
+    public int sessions() {
+        return sessions;
+    }
+
     /** Whether this connection forwards the user's local SSH agent to the server (off by default). */
     public boolean forwardAgent() {
         return forwardAgent;
@@ -216,6 +227,7 @@ public final class TunnelClientConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private @Nullable String transportId;
         private boolean forwardAgent;
+        private int sessions = 1;
         private @Nullable String agent;
         private boolean drainHandoff;
         private final List<TunnelListener> listeners = new ArrayList<>();
@@ -296,6 +308,15 @@ public final class TunnelClientConfig {
 
         public Builder transportId(String transportId) {
             this.transportId = Objects.requireNonNull(transportId, "transportId");
+            return this;
+        }
+
+        /** Keeps {@code sessions} parallel SSH sessions to the server (1 to 64; default 1). */
+        public Builder sessions(int sessions) {
+            if (sessions < 1 || sessions > 64) {
+                throw new IllegalArgumentException("sessions must be 1 to 64, got " + sessions);
+            }
+            this.sessions = sessions;
             return this;
         }
 

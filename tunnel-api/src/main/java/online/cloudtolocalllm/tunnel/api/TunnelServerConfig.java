@@ -42,6 +42,7 @@ public final class TunnelServerConfig {
     private final int maxFrameSize;
     private final int maxServicesPerSession;
     private final boolean agentForwardingAllowed;
+    private final PoolSettings ingressPool;
     private final Clock clock;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -64,6 +65,7 @@ public final class TunnelServerConfig {
         this.maxFrameSize = b.maxFrameSize;
         this.maxServicesPerSession = b.maxServicesPerSession;
         this.agentForwardingAllowed = b.agentForwardingAllowed;
+        this.ingressPool = b.ingressPool;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
@@ -170,6 +172,14 @@ public final class TunnelServerConfig {
         return agentForwardingAllowed;
     }
 
+    /**
+     * The pools of connections through tunnels that ingress keeps per user and service, so bursts of requests reuse
+     * SSH channels and local keep-alive connections instead of opening new ones.
+     */
+    public PoolSettings ingressPool() {
+        return ingressPool;
+    }
+
     /** The clock tokens are checked against. */
     public Clock clock() {
         return clock;
@@ -210,6 +220,7 @@ public final class TunnelServerConfig {
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private int maxServicesPerSession = 64;
         private boolean agentForwardingAllowed;
+        private PoolSettings ingressPool = PoolSettings.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -325,6 +336,11 @@ public final class TunnelServerConfig {
         /** Lets clients forward their SSH agents (needs the {@code auth-agent} artifact). Off by default. */
         public Builder allowAgentForwarding(boolean allowed) {
             this.agentForwardingAllowed = allowed;
+            return this;
+        }
+
+        public Builder ingressPool(PoolSettings ingressPool) {
+            this.ingressPool = Objects.requireNonNull(ingressPool, "ingressPool");
             return this;
         }
 

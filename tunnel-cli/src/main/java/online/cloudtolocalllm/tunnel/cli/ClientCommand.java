@@ -109,6 +109,11 @@ final class ClientCommand implements Callable<Integer> {
             description = "How long without a sign of the server before reconnecting. Default: ${DEFAULT-VALUE}.")
     Duration keepAliveTimeout;
 
+    @Option(names = "--sessions", paramLabel = "N", defaultValue = "1",
+            description = "Parallel SSH sessions to keep to the server (1 to 64); each registers every service and the "
+                    + "server spreads streams over them. Default: ${DEFAULT-VALUE}.")
+    int sessions;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -143,6 +148,7 @@ final class ClientCommand implements Callable<Integer> {
                 .server(server)
                 .hostKeys(hostKeyPolicy())
                 .keepAlive(keepAlive, keepAliveTimeout)
+                .sessions(sessions)
                 .listener(new EventPrinter(err, common.verbose()))
                 .listener(event -> announceRegistration(event, out))
                 .listener(event -> {

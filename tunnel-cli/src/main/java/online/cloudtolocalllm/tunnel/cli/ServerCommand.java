@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import online.cloudtolocalllm.tunnel.agent.AgentAudit;
 import online.cloudtolocalllm.tunnel.agent.AgentForwardingServer;
 import online.cloudtolocalllm.tunnel.agent.AgentPolicy;
+import online.cloudtolocalllm.tunnel.api.PoolSettings;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
@@ -116,6 +117,23 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long shutting down waits for open streams to finish. Default: ${DEFAULT-VALUE}.")
     Duration shutdownTimeout;
 
+    @Option(names = "--ingress-pool-size", paramLabel = "N", defaultValue = "256",
+            description = "Most pooled connections ingress keeps open per service and I/O thread. Default: ${DEFAULT-VALUE}.")
+    int ingressPoolSize;
+
+    @Option(names = "--ingress-pool-min-idle", paramLabel = "N", defaultValue = "0",
+            description = "Idle connections per service and I/O thread kept open ahead of demand once a service has "
+                    + "been used. Default: ${DEFAULT-VALUE}.")
+    int ingressPoolMinIdle;
+
+    @Option(names = "--ingress-pool-max-idle", paramLabel = "DURATION", defaultValue = "60s",
+            description = "Pooled connections idle this long are closed. Default: ${DEFAULT-VALUE}.")
+    Duration ingressPoolMaxIdle;
+
+    @Option(names = "--ingress-pool-max-age", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Pooled connections this old are retired. Default: ${DEFAULT-VALUE}.")
+    Duration ingressPoolMaxAge;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -147,6 +165,7 @@ final class ServerCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .keepAlive(keepAlive, keepAliveTimeout)
                 .shutdownTimeout(shutdownTimeout)
+                .ingressPool(new PoolSettings(ingressPoolMinIdle, ingressPoolSize, ingressPoolMaxAge, ingressPoolMaxIdle))
                 .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()));
         if (jwtSecret != null) {
             builder.jwtSecret(jwtSecret);

@@ -80,6 +80,26 @@ class ClientCommandTest {
     }
 
     @Test
+    void keepsSeveralSessionsWhenAskedTo() {
+        CliRun client = start("client", "--server", tunnel.uri.toString(), "--token", TestTokens.valid("alice"),
+                "--expose", "llm=127.0.0.1:11434", "--fingerprint", tunnel.server.hostKeyFingerprint(), "--sessions", "2");
+
+        Await.until(Duration.ofSeconds(20), "two sessions serving llm", () -> tunnel.server.sessions().stream()
+                .filter(session -> session.services().contains("llm")).count() == 2);
+        Await.until(Duration.ofSeconds(5), "both registered: lines", () -> client.out.toString().contains("(session 2 of 2)"));
+        assertThat(client.out.toString()).contains("(session 1 of 2)");
+    }
+
+    @Test
+    void aSessionCountOutOfRangeIsAUsageError() {
+        CliRun.Result run = CliRun.run("client", "--server", tunnel.uri.toString(), "--token", TestTokens.valid("alice"),
+                "--sessions", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("sessions must be 1 to 64, got 0");
+    }
+
+    @Test
     void trustOnFirstUseRecordsTheKey() throws Exception {
         Path knownHosts = dir.resolve("tofu/known_hosts");
         CliRun client = start("client", "--server", tunnel.uri.toString(), "--token", TestTokens.valid("alice"),

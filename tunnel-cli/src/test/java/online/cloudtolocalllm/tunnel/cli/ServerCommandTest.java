@@ -46,6 +46,14 @@ class ServerCommandTest {
     }
 
     @Test
+    void aPoolMinimumAboveItsSizeIsAUsageError() {
+        CliRun.Result run = server("--ingress-pool-size", "4", "--ingress-pool-min-idle", "8");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Need 0 <= minIdle <= maxSize", "minIdle 8 and maxSize 4");
+    }
+
+    @Test
     void aBadListenAddressIsAUsageError() {
         CliRun.Result run = server("--listen", "8080");
 

@@ -11,7 +11,7 @@ public final class CoreRuntime implements TunnelRuntime {
 
     @Override
     public TunnelClient newClient(TunnelClientConfig config) {
-        return new DefaultTunnelClient(config);
+        return config.sessions() == 1 ? new DefaultTunnelClient(config) : new LanedTunnelClient(config);
     }
 
     @Override

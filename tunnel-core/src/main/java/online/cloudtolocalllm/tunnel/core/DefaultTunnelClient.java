@@ -55,6 +55,7 @@ final class DefaultTunnelClient implements TunnelClient {
     private final TunnelSshClient ssh;
     private final @Nullable LocalAgent localAgent;
     private final @Nullable ClientAgentForwarding agentForwarding;
+    private final @Nullable Lane lane;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tunnel-client").factory());
     private final AtomicReference<TunnelState> state = new AtomicReference<>(TunnelState.IDLE);
@@ -65,7 +66,13 @@ final class DefaultTunnelClient implements TunnelClient {
     private int failures;
 
     DefaultTunnelClient(TunnelClientConfig config) {
+        this(config, null);
+    }
+
+    /** A client whose session is {@code lane} of several parallel ones, or the only one when null. */
+    DefaultTunnelClient(TunnelClientConfig config, @Nullable Lane lane) {
         this.config = config;
+        this.lane = lane;
         this.user = config.user().orElseGet(() -> Tokens.subject(config.token().orElseThrow()));
         this.events = new EventPublisher(config.listeners(), Clock.systemUTC());
         this.backoff = new Backoff(config.reconnect(), RandomGenerator.getDefault());
@@ -146,7 +153,7 @@ final class DefaultTunnelClient implements TunnelClient {
         } catch (IOException e) {
             connected.completeExceptionally(e);
         }
-        return connected.thenCompose(this::login).thenCompose(this::registerServices).thenCompose(this::forwardAgent);
+        return connected.thenCompose(this::login).thenCompose(this::announceLane).thenCompose(this::registerServices).thenCompose(this::forwardAgent);
     }
 
     private CompletableFuture<ClientSession> login(ClientSession session) {
@@ -169,6 +176,17 @@ final class DefaultTunnelClient implements TunnelClient {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    private CompletableFuture<ClientSession> announceLane(ClientSession session) {
+        if (lane != null) {
+            try {
+                session.writePacket(lane.announcement(session));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.completedFuture(session);
     }
 
     private CompletableFuture<ClientSession> registerServices(ClientSession session) {
@@ -321,7 +339,9 @@ final class DefaultTunnelClient implements TunnelClient {
 
     private void publish(TunnelEvent.Type type, String detail, @Nullable Throwable cause, int attempt,
             @Nullable Duration retryIn) {
-        events.publish(type, config.server().toString(), user, null, detail, cause, attempt, retryIn);
+        String endpoint = lane == null ? config.server().toString() : config.server() + " (session " + (lane.index() + 1)
+                + " of " + config.sessions() + ")";
+        events.publish(type, endpoint, user, null, detail, cause, attempt, retryIn);
     }
 
     // ---- streams

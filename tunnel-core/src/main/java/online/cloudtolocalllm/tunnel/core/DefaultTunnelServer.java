@@ -184,11 +184,14 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             refuse(session, name, "more than " + config.maxServicesPerSession() + " services on one session");
             return false;
         }
-        ServiceRoute replaced = registry.register(new ServiceRoute(user, name, session, bindAddress, bindPort));
+        List<ServiceRoute> replaced = registry.register(new ServiceRoute(user, name, session, bindAddress, bindPort,
+                session.getAttribute(Lane.KEY)));
         String endpoint = String.valueOf(session.getRemoteAddress());
-        if (replaced != null && replaced.session() != session) {
-            events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, String.valueOf(replaced.session().getRemoteAddress()),
-                    user, name, "taken over by a newer session", null, 0, null);
+        for (ServiceRoute old : replaced) {
+            if (old.session() != session) {
+                events.publish(TunnelEvent.Type.SERVICE_UNREGISTERED, String.valueOf(old.session().getRemoteAddress()),
+                        user, name, "taken over by a newer session", null, 0, null);
+            }
         }
         events.publish(TunnelEvent.Type.SERVICE_REGISTERED, endpoint, user, name, "", null, 0, null);
         return true;

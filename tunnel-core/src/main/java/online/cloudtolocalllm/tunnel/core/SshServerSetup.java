@@ -46,7 +46,7 @@ final class SshServerSetup {
         server.setPublickeyAuthenticator((user, key, session) -> keyLogin(authenticator, user, key, session));
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                new ServiceRegistrationHandler(routes)));
+                LaneRequestHandler.INSTANCE, new ServiceRegistrationHandler(routes)));
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE, AgentSessionChannel.factory(agents)));
         server.setForwardingFilter(forwardingFilter(forwardPolicy));
         server.addChannelListener(StreamCounting.INSTANCE);

@@ -1,10 +1,8 @@
 package online.cloudtolocalllm.tunnel.server;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
-import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyWebSocketUpgrade;
 
@@ -13,18 +11,17 @@ final class HostState {
     private final ServerHostContext context;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final NettyWebSocketUpgrade.Settings upgradeSettings;
-    private final Map<String, Long> routeGenerations = new ConcurrentHashMap<>();
     private final TokenCache tokens;
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("tunnel-server-pools").factory());
+    private final UpstreamPools upstreams;
     private volatile boolean accepting = true;
 
     HostState(ServerHostContext context) {
         this.context = context;
         this.tokens = new TokenCache(context.config().clock());
-        context.server().addListener(event -> {
-            if (event.type() == TunnelEvent.Type.SERVICE_UNREGISTERED && event.user() != null && event.service() != null) {
-                routeGenerations.merge(event.user() + "/" + event.service(), 1L, Long::sum);
-            }
-        });
+        this.upstreams = new UpstreamPools(context.server(), context.config().ingressPool(), context.config().clock(),
+                maintenance);
         this.upgradeSettings = new NettyWebSocketUpgrade.Settings(context.config().maxFrameSize(),
                 context.config().keepAliveInterval(), context.config().keepAliveTimeout(), blocking);
     }
@@ -33,12 +30,9 @@ final class HostState {
         return context;
     }
 
-    /**
-     * How many times {@code user}'s {@code service} has gone away (unregistered or taken over by a newer session):
-     * a kept upstream connection is reused only while this has not changed since it was opened.
-     */
-    long routeGeneration(String user, String service) {
-        return routeGenerations.getOrDefault(user + "/" + service, 0L);
+    /** The pools of connections ingress reuses. */
+    UpstreamPools upstreams() {
+        return upstreams;
     }
 
     /** Bearer tokens ingress verified recently. */
@@ -64,6 +58,8 @@ final class HostState {
     }
 
     void close() {
+        upstreams.close();
+        maintenance.shutdownNow();
         blocking.shutdownNow();
     }
 }

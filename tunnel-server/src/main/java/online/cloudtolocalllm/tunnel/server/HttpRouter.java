@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import online.cloudtolocalllm.tunnel.pool.Lease;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyWebSocketUpgrade;
@@ -37,7 +38,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     private final Runnable firstRequestSeen;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private @Nullable IngressExchange exchange;
-    private @Nullable Upstream upstream;
     private @Nullable ChannelHandlerContext context;
     private boolean discardingBody;
 
@@ -84,7 +84,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
         if (path.equals("/healthz")) {
             discardingBody = true;
             HttpAnswers.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\",\"sessions\":"
-                    + state.context().server().sessions().size() + "}", keepAlive);
+                    + state.context().server().sessions().size() + ",\"ingressPools\":" + state.upstreams().totals().toJson() + "}",
+                    keepAlive);
             return;
         }
         Optional<IngressTarget> target = IngressTarget.parse(request.uri());
@@ -117,20 +118,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     }
 
     @Override
-    public CompletableFuture<Upstream> upstreamFor(IngressTarget target) {
-        Upstream current = upstream;
-        if (current != null && current.serves(target)) {
-            return CompletableFuture.completedFuture(current);
-        }
-        if (current != null) {
-            current.close();
-            upstream = null;
-        }
+    public CompletableFuture<Lease<Upstream>> upstreamFor(IngressTarget target) {
         ChannelHandlerContext ctx = java.util.Objects.requireNonNull(context);
-        return Upstream.open(ctx, state, target).thenApply(opened -> {
-            upstream = opened;
-            return opened;
-        });
+        return state.upstreams().acquire(ctx.channel().eventLoop(), ctx.alloc(), target);
     }
 
     /** The exchange finished and the connection stays open: serve what waited behind it. */
@@ -170,10 +160,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
         if (exchange != null) {
             exchange.abort();
             exchange = null;
-        }
-        if (upstream != null) {
-            upstream.close();
-            upstream = null;
         }
         waiting.forEach(ReferenceCountUtil::release);
         waiting.clear();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.pool.Lease;
 import online.cloudtolocalllm.tunnel.spi.Identity;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,8 +44,8 @@ final class IngressExchange {
 
     /** Where an exchange gets its upstream connection and reports that it is done. */
     interface Connections {
-        /** An upstream for {@code target}: the connection's current one if it serves, else a new one. */
-        CompletableFuture<Upstream> upstreamFor(IngressTarget target);
+        /** A lease on an upstream connection to {@code target}'s service. */
+        CompletableFuture<Lease<Upstream>> upstreamFor(IngressTarget target);
 
         /** The exchange finished and the caller's connection stays open. */
         void exchangeDone();
@@ -59,6 +60,7 @@ final class IngressExchange {
     private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>();
     private final boolean isPublic;
     private boolean keepAlive;
+    private @Nullable Lease<Upstream> lease;
     private @Nullable Upstream upstream;
     private boolean requestComplete;
     private boolean responseStarted;
@@ -142,10 +144,13 @@ final class IngressExchange {
         return requestComplete;
     }
 
-    private void upstreamReady(Upstream ready) {
+    private void upstreamReady(Lease<Upstream> leased) {
         if (finished) {
+            leased.close();
             return;
         }
+        lease = leased;
+        Upstream ready = leased.get();
         upstream = ready;
         ready.attach(this);
         forward(upstreamRequest());
@@ -254,6 +259,10 @@ final class IngressExchange {
         }
     }
 
+    void flush() {
+        ctx.flush();
+    }
+
     /** The caller's connection can take more: give the tunnel back its window. */
     void onWritable() {
         for (Runnable done; (done = windowToRelease.poll()) != null; ) {
@@ -307,15 +316,20 @@ final class IngressExchange {
         }
     }
 
-    /** Ends this exchange; the upstream stays for the next request only if it is in a clean state. */
+    /** Ends this exchange; the upstream goes back to its pool only if it is in a clean state and kept alive. */
     private void finish(boolean upstreamClean) {
         finished = true;
         Upstream up = upstream;
-        if (up != null) {
+        Lease<Upstream> leased = lease;
+        if (up != null && leased != null) {
             if (upstreamClean) {
                 up.detach();
+            }
+            if (upstreamClean && up.reusable()) {
+                leased.close();
             } else {
                 up.close();
+                leased.retire();
             }
         }
         for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {

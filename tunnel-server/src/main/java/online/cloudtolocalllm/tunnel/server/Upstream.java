@@ -1,7 +1,8 @@
 package online.cloudtolocalllm.tunnel.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
@@ -11,67 +12,59 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An HTTP/1.1 connection to one user's service through a tunnel stream, kept for the next request of the same
- * ingress connection while the service keeps it alive: like OpenSSH's {@code -L}, one channel per caller connection
- * instead of one per request. Requests are encoded and responses decoded here; everything runs on the ingress
- * connection's event loop.
+ * An HTTP/1.1 connection to one user's service through a tunnel stream, pooled for the next request while the
+ * service keeps it alive: a burst of ingress requests reuses channels and the service's keep-alive connections
+ * instead of opening new ones. Requests are encoded and responses decoded here; everything runs on one event loop,
+ * the one of every ingress connection that uses it.
  */
 final class Upstream implements StreamReceiver {
-    private final ChannelHandlerContext ctx;
-    private final HostState state;
-    private final IngressTarget target;
-    private final long routeGeneration;
+    private final EventLoop loop;
+    private final ByteBufAllocator alloc;
     private final TunnelStream stream;
     private final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec());
-    private @Nullable IngressExchange exchange;
-    private boolean ended;
-    private boolean keepAlive = true;
+    // written on the loop, read by the pool's health checks from its maintenance thread
+    private volatile @Nullable IngressExchange exchange;
+    private volatile boolean ended;
+    private volatile boolean keepAlive = true;
 
-    private Upstream(ChannelHandlerContext ctx, HostState state, IngressTarget target, long routeGeneration, TunnelStream stream) {
-        this.ctx = ctx;
-        this.state = state;
-        this.target = target;
-        this.routeGeneration = routeGeneration;
+    private Upstream(EventLoop loop, ByteBufAllocator alloc, TunnelStream stream) {
+        this.loop = loop;
+        this.alloc = alloc;
         this.stream = stream;
     }
 
-    /** Opens a stream to {@code target}'s service; completes on the event loop of {@code ctx}. */
-    static CompletableFuture<Upstream> open(ChannelHandlerContext ctx, HostState state, IngressTarget target) {
+    /** Opens a stream to {@code target}'s service; completes on {@code loop}. */
+    static CompletableFuture<Upstream> open(EventLoop loop, ByteBufAllocator alloc, TunnelServer server, IngressTarget target) {
         CompletableFuture<Upstream> opened = new CompletableFuture<>();
-        long generation = state.routeGeneration(target.user(), target.service());
-        state.context().server().openStream(target.user(), target.service()).whenComplete((stream, failure) -> ctx.executor().execute(() -> {
+        server.openStream(target.user(), target.service()).whenComplete((stream, failure) -> loop.execute(() -> {
             if (failure != null) {
                 opened.completeExceptionally(failure);
                 return;
             }
-            Upstream upstream = new Upstream(ctx, state, target, generation, stream);
+            Upstream upstream = new Upstream(loop, alloc, stream);
             stream.receive(upstream);
             opened.complete(upstream);
         }));
         return opened;
     }
 
-    /** Whether the next request for {@code next} can go over this connection (the route has not moved since). */
-    boolean serves(IngressTarget next) {
-        return !ended && keepAlive && exchange == null && next.user().equals(target.user())
-                && next.service().equals(target.service())
-                && state.routeGeneration(target.user(), target.service()) == routeGeneration;
+    /** Whether another request can use this connection: open, kept alive by the service, and idle. */
+    boolean reusable() {
+        return !ended && keepAlive && exchange == null;
     }
 
     void attach(IngressExchange next) {
         exchange = next;
     }
 
-    /** The exchange is over; keeps the connection if the service allows, else closes it. */
+    /** The exchange is over with the connection in a clean state. */
     void detach() {
         exchange = null;
-        if (!keepAlive) {
-            close();
-        }
     }
 
     /** Encodes {@code message} and sends it; the future completes when the tunnel has taken all of it. */
@@ -97,18 +90,18 @@ final class Upstream implements StreamReceiver {
     @Override
     public void onData(ByteBuffer data, Runnable done) {
         // a pooled (direct) buffer: the response goes out to the caller's socket without another copy
-        ByteBuf copy = ctx.alloc().buffer(data.remaining()).writeBytes(data);
-        ctx.executor().execute(() -> received(copy, done));
+        ByteBuf copy = alloc.buffer(data.remaining()).writeBytes(data);
+        loop.execute(() -> received(copy, done));
     }
 
     @Override
     public void onEnd() {
-        ctx.executor().execute(this::streamEnded);
+        loop.execute(this::streamEnded);
     }
 
     @Override
     public void onError(Throwable failure) {
-        ctx.executor().execute(this::streamEnded);
+        loop.execute(this::streamEnded);
     }
 
     private void received(ByteBuf bytes, Runnable done) {
@@ -134,7 +127,7 @@ final class Upstream implements StreamReceiver {
             wrote |= current.relay(message);
         }
         if (wrote) {
-            ctx.flush();
+            current.flush();
         }
     }
 

@@ -3,7 +3,9 @@ package online.cloudtolocalllm.tunnel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,6 +132,31 @@ class IngressTest {
             assertThat(response.body()).isEqualTo("n" + i);
         }
         assertThat(tunnel.server().metrics().totalStreams() - before).as("one channel, like ssh -L").isEqualTo(1);
+    }
+
+    @Test
+    void reusesPooledStreamsAcrossCallerConnections() throws Exception {
+        long before = tunnel.server().metrics().totalStreams();
+        int requests = 40;
+        for (int i = 0; i < requests; i++) {
+            assertThat(getClosingConnection("/t/alice/llm/echo")).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n");
+        }
+        long opened = tunnel.server().metrics().totalStreams() - before;
+        assertThat(opened).as("at most one pooled stream per server event loop, not one per caller connection")
+                .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("\"created\":" + opened).contains("\"reused\":" + (requests - opened));
+    }
+
+    /** One GET on a new connection that asks to be closed afterwards; the whole answer. */
+    private String getClosingConnection(String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", tunnel.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + aliceToken
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -96,11 +96,15 @@ public final class FailoverConfig {
         return random;
     }
 
-    /** The configuration of the connection to {@code endpoint}: keepalive within the detect time, one attempt. */
+    /**
+     * The configuration of the connection to {@code endpoint}: one session (parallel sessions are not combined with
+     * failover), keepalive within the detect time, one attempt.
+     */
     TunnelClientConfig forEndpoint(Endpoint endpoint) {
         long detect = detectTimeout.toMillis();
         return client.toBuilder()
                 .server(endpoint.uri())
+                .sessions(1)
                 .clearListeners()
                 .keepAlive(Duration.ofMillis(detect / 5), Duration.ofMillis(detect * 4 / 5))
                 .reconnect(new ReconnectPolicy(client.reconnect().initialDelay(),

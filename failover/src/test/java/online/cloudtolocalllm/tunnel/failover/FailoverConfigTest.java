@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Defaults, checks, and the configuration each endpoint's connection gets. */
 class FailoverConfigTest {
-    private final TunnelClientConfig client = TunnelClientConfig.builder().server("ws://a:1").token("jwt")
+    private final TunnelClientConfig client = TunnelClientConfig.builder().server("ws://a:1").token("jwt").sessions(3)
             .hostKeys(HostKeyPolicy.pinned("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).listener(event -> { }).build();
 
     @Test
@@ -34,6 +34,7 @@ class FailoverConfigTest {
         assertThat(b.keepAliveTimeout()).isLessThan(Duration.ofSeconds(2));
         assertThat(b.keepAliveInterval()).isLessThan(b.keepAliveTimeout());
         assertThat(b.reconnect().maxAttempts()).isEqualTo(1);
+        assertThat(b.sessions()).isEqualTo(1);
         assertThat(b.drainHandoff()).as("tells a draining server it moves").isTrue();
         assertThat(b.listeners()).as("the connection's events go to the failover client only").isEmpty();
         assertThat(b.token()).contains("jwt");

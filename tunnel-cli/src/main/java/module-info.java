@@ -4,6 +4,7 @@ module online.cloudtolocalllm.tunnel.cli {
     requires online.cloudtolocalllm.tunnel.spi;
     requires online.cloudtolocalllm.tunnel.api;
     requires online.cloudtolocalllm.tunnel.agent;
+    requires online.cloudtolocalllm.tunnel.failover;
     requires info.picocli;
     requires jdk.httpserver;
     requires static org.jspecify;

@@ -17,6 +17,9 @@ import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.failover.Endpoint;
+import online.cloudtolocalllm.tunnel.failover.FailoverConfig;
+import online.cloudtolocalllm.tunnel.failover.FailoverTunnelClient;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -39,6 +42,11 @@ import picocli.CommandLine.Spec;
                 "The server's host key must match --fingerprint, or be in a known_hosts file (--known-hosts, by "
                         + "default ~/.config/cloudtolocalllm-tunnel/known_hosts); an unknown key is refused unless "
                         + "--trust-on-first-use.",
+                "With several --server options the client keeps one live session, checks the other servers' /healthz, "
+                        + "moves to the best healthy one when the live one is lost (within --failover-detect) or drains, "
+                        + "and goes back to a better one once it has been healthy for --failback-delay; forward streams "
+                        + "asked for meanwhile wait (--queue-size, --queue-deadline). Each change of its state is "
+                        + "printed on standard output as a line starting with 'failover:'.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -49,7 +57,9 @@ import picocli.CommandLine.Spec;
                 "  tunnel client --server ws://127.0.0.1:8080 --user alice --identity id_ed25519 \\",
                 "      --expose web=127.0.0.1:3000 --known-hosts known_hosts",
                 "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" --forward-agent \\",
-                "      --agent \"$SSH_AUTH_SOCK\" --known-hosts known_hosts"})
+                "      --agent \"$SSH_AUTH_SOCK\" --known-hosts known_hosts",
+                "  tunnel client --server ws://a:8080 --server ws://b:8080#weight=3 --server ws://c:8080#priority=1 \\",
+                "      --token \"$JWT\" --expose llm=127.0.0.1:11434 --fingerprint SHA256:... --failback-delay 1m"})
 final class ClientCommand implements Callable<Integer> {
 
     @Spec
@@ -58,9 +68,11 @@ final class ClientCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--server", paramLabel = "URI", required = true,
-            description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel).")
-    URI server;
+    @Option(names = "--server", paramLabel = "URI[#weight=N&priority=N]", required = true, split = ",",
+            description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel). Repeatable: "
+                    + "several servers make a failover client, in priority order (the first is the primary); "
+                    + "#weight=N shares clients among servers of equal priority, #priority=N sets it (0 is best).")
+    List<String> servers = new ArrayList<>();
 
     @Option(names = "--token", paramLabel = "JWT",
             description = "Bearer token; its subject is the user name unless --user says otherwise.")
@@ -114,13 +126,18 @@ final class ClientCommand implements Callable<Integer> {
                     + "server spreads streams over them. Default: ${DEFAULT-VALUE}.")
     int sessions;
 
+    @Mixin
+    FailoverOptions failover;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<@Nullable TunnelEvent> failure = new AtomicReference<>();
-        TunnelClientConfig config = InvalidOptions.check(spec, () -> config(out, err, failure));
-        TunnelClient client = TunnelClient.create(config);
+        List<Endpoint> endpoints = InvalidOptions.check(spec, this::endpoints);
+        TunnelClientConfig config = InvalidOptions.check(spec, () -> config(endpoints.getFirst().uri(), out, err, failure));
+        TunnelClient client = endpoints.size() == 1 ? TunnelClient.create(config)
+                : InvalidOptions.check(spec, () -> failoverClient(config, endpoints, out));
         StopSignal stop = StopSignal.arm("tunnel-client-stop", client::close);
         try {
             client.start();
@@ -143,7 +160,30 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    private TunnelClientConfig config(PrintWriter out, PrintWriter err, AtomicReference<@Nullable TunnelEvent> failure) {
+    /** The servers in priority order (unless a fragment says otherwise). */
+    private List<Endpoint> endpoints() {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            String server = servers.get(i);
+            AbsoluteUris.parse(server.contains("#") ? server.substring(0, server.indexOf('#')) : server);
+            endpoints.add(Endpoint.parse(server, i));
+        }
+        if (endpoints.size() == 1 && servers.getFirst().contains("#")) {
+            throw new IllegalArgumentException("#weight and #priority choose among several --server options; one was given");
+        }
+        return endpoints;
+    }
+
+    /** A client over several servers that prints each change of its failover state on {@code out}. */
+    private FailoverTunnelClient failoverClient(TunnelClientConfig config, List<Endpoint> endpoints, PrintWriter out) {
+        FailoverConfig.Builder builder = failover.apply(FailoverConfig.builder(config));
+        endpoints.forEach(builder::endpoint);
+        FailoverTunnelClient client = FailoverTunnelClient.create(builder.build());
+        client.addListener(new FailoverStatusPrinter(out, client::status));
+        return client;
+    }
+
+    private TunnelClientConfig config(URI server, PrintWriter out, PrintWriter err, AtomicReference<@Nullable TunnelEvent> failure) {
         TunnelClientConfig.Builder builder = TunnelClientConfig.builder()
                 .server(server)
                 .hostKeys(hostKeyPolicy())

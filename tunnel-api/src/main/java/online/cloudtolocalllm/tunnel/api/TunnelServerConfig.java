@@ -43,6 +43,7 @@ public final class TunnelServerConfig {
     private final int maxServicesPerSession;
     private final boolean agentForwardingAllowed;
     private final PoolSettings ingressPool;
+    private final Duration ingressReconnectWait;
     private final Clock clock;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -66,6 +67,7 @@ public final class TunnelServerConfig {
         this.maxServicesPerSession = b.maxServicesPerSession;
         this.agentForwardingAllowed = b.agentForwardingAllowed;
         this.ingressPool = b.ingressPool;
+        this.ingressReconnectWait = b.ingressReconnectWait;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
@@ -180,6 +182,16 @@ public final class TunnelServerConfig {
         return ingressPool;
     }
 
+    /**
+     * How long an ingress request waits for a service that went away with its session in the last minute (its client
+     * is reconnecting) before it is answered 503 with TUNNEL_004 and Retry-After; zero answers 404 at once as for a
+     * service never seen. An idempotent request whose stream died before any response byte is replayed once within
+     * the same wait. Default 5 s.
+     */
+    public Duration ingressReconnectWait() {
+        return ingressReconnectWait;
+    }
+
     /** The clock tokens are checked against. */
     public Clock clock() {
         return clock;
@@ -221,6 +233,7 @@ public final class TunnelServerConfig {
         private int maxServicesPerSession = 64;
         private boolean agentForwardingAllowed;
         private PoolSettings ingressPool = PoolSettings.DEFAULT;
+        private Duration ingressReconnectWait = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -341,6 +354,12 @@ public final class TunnelServerConfig {
 
         public Builder ingressPool(PoolSettings ingressPool) {
             this.ingressPool = Objects.requireNonNull(ingressPool, "ingressPool");
+            return this;
+        }
+
+        /** See {@link TunnelServerConfig#ingressReconnectWait()}. */
+        public Builder ingressReconnectWait(Duration wait) {
+            this.ingressReconnectWait = Durations.nonNegative("ingressReconnectWait", wait);
             return this;
         }
 

@@ -15,6 +15,7 @@ final class HostState {
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tunnel-server-pools").factory());
     private final UpstreamPools upstreams;
+    private final RouteReturns routeReturns;
     private volatile boolean accepting = true;
 
     HostState(ServerHostContext context) {
@@ -22,6 +23,8 @@ final class HostState {
         this.tokens = new TokenCache(context.config().clock());
         this.upstreams = new UpstreamPools(context.server(), context.config().ingressPool(), context.config().clock(),
                 maintenance);
+        this.routeReturns = new RouteReturns(context.server(), context.config().ingressReconnectWait(),
+                context.config().clock(), maintenance);
         this.upgradeSettings = new NettyWebSocketUpgrade.Settings(context.config().maxFrameSize(),
                 context.config().keepAliveInterval(), context.config().keepAliveTimeout(), blocking);
     }
@@ -33,6 +36,11 @@ final class HostState {
     /** The pools of connections ingress reuses. */
     UpstreamPools upstreams() {
         return upstreams;
+    }
+
+    /** Services whose clients are reconnecting, which ingress waits for. */
+    RouteReturns routeReturns() {
+        return routeReturns;
     }
 
     /** Bearer tokens ingress verified recently. */
@@ -53,8 +61,10 @@ final class HostState {
         return accepting;
     }
 
+    /** Takes no new requests, and lets idle upstream connections go: draining waits only for requests in flight. */
     void stopAccepting() {
         accepting = false;
+        upstreams.close();
     }
 
     void close() {

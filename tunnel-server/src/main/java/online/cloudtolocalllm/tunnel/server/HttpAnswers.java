@@ -14,8 +14,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 
-/** Complete HTTP answers the host writes itself: JSON errors with the Phase 1 body, and small JSON documents. */
+/**
+ * Complete HTTP answers the host writes itself: JSON errors with the Phase 1 body (a 503 with Retry-After), and small
+ * JSON documents.
+ */
 final class HttpAnswers {
+    /** What a 503 (shutting down, a service away while its client reconnects) tells the caller to wait. */
+    static final int RETRY_AFTER_SECONDS = 1;
     private HttpAnswers() {
     }
 
@@ -33,6 +38,9 @@ final class HttpAnswers {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         if (status.code() == 401) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (status.code() == 503) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

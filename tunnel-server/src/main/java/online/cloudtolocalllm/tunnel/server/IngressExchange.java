@@ -21,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -59,6 +60,7 @@ final class IngressExchange {
     private final ArrayDeque<HttpContent> bodyBeforeUpstream = new ArrayDeque<>();
     private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>();
     private final boolean isPublic;
+    private final RequestReplay replay;
     private boolean keepAlive;
     private @Nullable Lease<Upstream> lease;
     private @Nullable Upstream upstream;
@@ -76,6 +78,7 @@ final class IngressExchange {
         this.connections = connections;
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.isPublic = state.context().config().isPublic(target.user(), target.service());
+        this.replay = new RequestReplay(request);
     }
 
     void start() {
@@ -88,14 +91,42 @@ final class IngressExchange {
         CompletableFuture<Void> authorized = isPublic || known != null
                 ? CompletableFuture.runAsync(() -> authorize(bearer, known), ctx.executor())
                 : CompletableFuture.runAsync(() -> authorize(bearer, null), state.blocking());
-        authorized.thenComposeAsync(ignored -> connections.upstreamFor(target), ctx.executor())
-                .whenComplete((ready, failure) -> ctx.executor().execute(() -> {
-                    if (failure != null) {
-                        fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
-                    } else {
-                        upstreamReady(ready);
-                    }
-                }));
+        authorized.thenComposeAsync(ignored -> upstream(), ctx.executor()).whenComplete(this::whenUpstream);
+    }
+
+    private void whenUpstream(@Nullable Lease<Upstream> ready, @Nullable Throwable failure) {
+        ctx.executor().execute(() -> {
+            if (failure != null) {
+                fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
+            } else {
+                upstreamReady(Objects.requireNonNull(ready));
+            }
+        });
+    }
+
+    /**
+     * A connection to the service. If the service is not there (or its session is going away) but went away with its
+     * session lately, the request waits a bounded time for the client to come back, then is answered 503.
+     */
+    private CompletableFuture<Lease<Upstream>> upstream() {
+        return connections.upstreamFor(target).exceptionallyCompose(failure -> {
+            TunnelException coded = TunnelException.wrap(failure, ErrorCode.SSH_ERROR);
+            if (coded.code() != ErrorCode.NOT_FOUND && coded.code() != ErrorCode.SSH_ERROR) {
+                return CompletableFuture.failedFuture(coded);
+            }
+            RouteReturns returns = state.routeReturns();
+            return returns.awaitReturn(target.user(), target.service()).thenCompose(back -> {
+                if (back) {
+                    return connections.upstreamFor(target);
+                }
+                if (returns.expectsReturn(target.user(), target.service())) {
+                    return CompletableFuture.failedFuture(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, target.user()
+                            + "/" + target.service() + " is reconnecting and was not back within "
+                            + returns.waitLimit().toMillis() + " ms", coded));
+                }
+                return CompletableFuture.failedFuture(coded);
+            });
+        });
     }
 
     /** Checks the caller's token; {@code known} is its identity if recently verified (then nothing blocks). */
@@ -136,8 +167,14 @@ final class IngressExchange {
         } else if (upstream == null) {
             bodyBeforeUpstream.add(content);
         } else {
-            forward(content);
+            send(content);
         }
+    }
+
+    /** Sends a piece of the request body, keeping a copy for a replay. */
+    private void send(HttpContent content) {
+        replay.keep(content);
+        forward(content);
     }
 
     boolean requestComplete() {
@@ -155,7 +192,7 @@ final class IngressExchange {
         ready.attach(this);
         forward(upstreamRequest());
         for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
-            forward(content);
+            send(content);
         }
         ctx.channel().config().setAutoRead(true);
     }
@@ -270,20 +307,39 @@ final class IngressExchange {
         }
     }
 
-    /** The stream to the service ended before the response did. */
+    /**
+     * The stream to the service ended before the response did. Before any response byte, an idempotent request is
+     * sent once more on a new stream (waiting for its service if its client is reconnecting); any other is answered
+     * 503 with TUNNEL_004 and Retry-After.
+     */
     void upstreamEnded() {
         if (finished) {
             return;
         }
         if (!responseStarted) {
-            fail(new TunnelException(ErrorCode.SSH_ERROR, "The service behind " + target.user() + "/" + target.service()
-                    + " closed the connection without answering"));
+            if (replay.possible()) {
+                replayOnNewStream();
+            } else {
+                fail(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "The stream to " + target.user() + "/"
+                        + target.service() + " ended before the service answered; a " + request.method()
+                        + " request is sent once only, unless it is idempotent"));
+            }
             return;
         }
         LOG.info("Response from {}/{} cut short: the tunnel stream ended", target.user(), target.service());
         finish(false);
         ctx.flush();
         ctx.close();
+    }
+
+    private void replayOnNewStream() {
+        LOG.info("Replaying {} {}: its stream to {}/{} ended before any response", request.method(), request.uri(),
+                target.user(), target.service());
+        releaseUpstream(false);
+        upstream = null;
+        lease = null;
+        replay.take().forEach(bodyBeforeUpstream::add);
+        upstream().whenComplete(this::whenUpstream);
     }
 
     private void complete() {
@@ -319,6 +375,15 @@ final class IngressExchange {
     /** Ends this exchange; the upstream goes back to its pool only if it is in a clean state and kept alive. */
     private void finish(boolean upstreamClean) {
         finished = true;
+        releaseUpstream(upstreamClean);
+        replay.release();
+        for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
+            content.release();
+        }
+        onWritable();
+    }
+
+    private void releaseUpstream(boolean upstreamClean) {
         Upstream up = upstream;
         Lease<Upstream> leased = lease;
         if (up != null && leased != null) {
@@ -332,9 +397,5 @@ final class IngressExchange {
                 leased.retire();
             }
         }
-        for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
-            content.release();
-        }
-        onWritable();
     }
 }

@@ -49,7 +49,9 @@ class KeepAliveTest {
     @BeforeEach
     void start() throws Exception {
         local = TestHttpService.start();
-        tunnel = TestServer.start(dataDir, b -> b.keepAlive(INTERVAL, TIMEOUT).listener(serverEvents));
+        // no wait for a reconnecting client: this test wants the 404 of a route gone with its session at once
+        tunnel = TestServer.start(dataDir, b -> b.keepAlive(INTERVAL, TIMEOUT).ingressReconnectWait(Duration.ZERO)
+                .listener(serverEvents));
         path = BlackHoleProxy.to(tunnel.port());
         TunnelClientConfig config = tunnel.clientConfig("alice")
                 .server("ws://127.0.0.1:" + path.port() + "/tunnel")

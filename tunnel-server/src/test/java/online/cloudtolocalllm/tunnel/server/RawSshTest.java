@@ -58,7 +58,9 @@ class RawSshTest {
     @BeforeEach
     void start() throws Exception {
         local = TestHttpService.start();
-        tunnel = TestServer.start(dataDir, b -> b.keepAlive(KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT).listener(serverEvents));
+        // no wait for a reconnecting client: a route gone with its session is answered 404 at once
+        tunnel = TestServer.start(dataDir, b -> b.keepAlive(KEEPALIVE_INTERVAL, KEEPALIVE_TIMEOUT).ingressReconnectWait(Duration.ZERO)
+                .listener(serverEvents));
     }
 
     @AfterEach

@@ -1,0 +1,113 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelServer;
+
+/**
+ * Services that went away with their session (not withdrawn by their client) in the last minute: their client is
+ * probably reconnecting, so ingress waits a bounded time for them to be registered again instead of answering 404.
+ */
+final class RouteReturns {
+    /** How long a lost service counts as coming back. */
+    static final Duration REMEMBERED = Duration.ofMinutes(1);
+    /** The detail of the event the server publishes when a service goes with its session. */
+    private static final String SESSION_ENDED = "session ended";
+
+    private final TunnelServer server;
+    private final Duration wait;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Instant> lost = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Boolean>>> waiting = new ConcurrentHashMap<>();
+
+    RouteReturns(TunnelServer server, Duration wait, Clock clock, ScheduledExecutorService timer) {
+        this.server = server;
+        this.wait = wait;
+        this.clock = clock;
+        this.timer = timer;
+        server.addListener(this::onEvent);
+    }
+
+    private void onEvent(TunnelEvent event) {
+        if (event.user() == null || event.service() == null) {
+            return;
+        }
+        String key = key(event.user(), event.service());
+        if (event.type() == TunnelEvent.Type.SERVICE_UNREGISTERED && event.detail().equals(SESSION_ENDED)) {
+            lost.put(key, clock.instant());
+        } else if (event.type() == TunnelEvent.Type.SERVICE_REGISTERED) {
+            lost.remove(key);
+            List<CompletableFuture<Boolean>> back = waiting.remove(key);
+            if (back != null) {
+                back.forEach(waiter -> waiter.complete(true));
+            }
+        }
+    }
+
+    /**
+     * Whether ingress waits for {@code user}'s {@code service}: there is a wait, and the service went away with its
+     * session within the last minute.
+     */
+    boolean expectsReturn(String user, String service) {
+        return !wait.isZero() && recentlyLost(user, service);
+    }
+
+    private boolean recentlyLost(String user, String service) {
+        Instant since = lost.get(key(user, service));
+        if (since != null && since.plus(REMEMBERED).isBefore(clock.instant())) {
+            lost.remove(key(user, service), since);
+            return false;
+        }
+        return since != null;
+    }
+
+    /** The wait, as the answer to a request that waited in vain states it. */
+    Duration waitLimit() {
+        return wait;
+    }
+
+    /**
+     * Completes with true once {@code user}'s {@code service} is registered (at once if it is now), or with false after
+     * the wait; with false at once if it was not recently lost or there is no wait.
+     */
+    CompletableFuture<Boolean> awaitReturn(String user, String service) {
+        if (isRegistered(user, service)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (!expectsReturn(user, service)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        String key = key(user, service);
+        CompletableFuture<Boolean> back = new CompletableFuture<>();
+        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(back);
+        if (!lost.containsKey(key)) {
+            back.complete(true);
+        }
+        timer.schedule(() -> {
+            back.complete(false);
+            List<CompletableFuture<Boolean>> others = waiting.get(key);
+            if (others != null) {
+                others.remove(back);
+            }
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        return back;
+    }
+
+    private boolean isRegistered(String user, String service) {
+        return server.sessions().stream().anyMatch(s -> s.user().equals(user) && s.services().contains(service));
+    }
+
+    private static String key(String user, String service) {
+        return user + "/" + service;
+    }
+}

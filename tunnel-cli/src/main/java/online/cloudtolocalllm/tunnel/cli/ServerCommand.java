@@ -134,6 +134,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Pooled connections this old are retired. Default: ${DEFAULT-VALUE}.")
     Duration ingressPoolMaxAge;
 
+    @Option(names = "--ingress-reconnect-wait", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long an ingress request waits for a service whose client lost its session in the last "
+                    + "minute (it is reconnecting) before it is answered 503 with Retry-After; 0 answers 404 at once. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration ingressReconnectWait;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -165,6 +171,7 @@ final class ServerCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .keepAlive(keepAlive, keepAliveTimeout)
                 .shutdownTimeout(shutdownTimeout)
+                .ingressReconnectWait(ingressReconnectWait)
                 .ingressPool(new PoolSettings(ingressPoolMinIdle, ingressPoolSize, ingressPoolMaxAge, ingressPoolMaxIdle))
                 .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()));
         if (jwtSecret != null) {

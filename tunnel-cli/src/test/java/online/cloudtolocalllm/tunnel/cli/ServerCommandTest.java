@@ -22,6 +22,14 @@ class ServerCommandTest {
     }
 
     @Test
+    void aNegativeIngressReconnectWaitIsAUsageError() {
+        CliRun.Result run = server("--ingress-reconnect-wait", "PT-1S");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("ingressReconnectWait must not be negative");
+    }
+
+    @Test
     void aKeepaliveTimeoutShorterThanTheIntervalIsAUsageError() {
         CliRun.Result run = server("--keepalive", "20s");
 

@@ -150,6 +150,9 @@ public final class FailoverTunnelClient implements TunnelClient {
                 .toList();
         Optional<Endpoint> chosen = selector.choose(candidates);
         if (chosen.isEmpty()) {
+            if (current == null) {
+                state.set(TunnelState.RECONNECTING);
+            }
             if (current == null && !waitingAnnounced) {
                 waitingAnnounced = true;
                 events.publish(TunnelEvent.Type.RECONNECTING, "-", "no healthy endpoint; checking every "
@@ -159,6 +162,9 @@ public final class FailoverTunnelClient implements TunnelClient {
         }
         if (move == null) {
             move = new Move("start", null, clock.instant(), false);
+        }
+        if (current == null) {
+            state.set(TunnelState.CONNECTING);
         }
         joining = connect(chosen.get());
     }
@@ -473,6 +479,7 @@ public final class FailoverTunnelClient implements TunnelClient {
     private void fail(TunnelException cause) {
         state.set(TunnelState.FAILED);
         events.publish(TunnelEvent.Type.FAILED, "-", "every endpoint refused this client: " + cause.getMessage(), cause, null);
+        firstConnection.completeExceptionally(cause);
         stop(false, false);
     }
 

@@ -2,6 +2,7 @@
 module online.cloudtolocalllm.tunnel.examples {
     requires transitive online.cloudtolocalllm.tunnel.api;
     requires online.cloudtolocalllm.tunnel.agent;
+    requires online.cloudtolocalllm.tunnel.failover;
     requires static org.jspecify;
 
     exports online.cloudtolocalllm.tunnel.examples;

@@ -51,6 +51,27 @@ class ConfigValidationTest {
     }
 
     @Test
+    void drainHandoffIsOffByDefaultAndCopiesAreMadeWithoutTheListeners() {
+        TunnelClientConfig base = TunnelClientConfig.builder().server("ws://h").token("t")
+                .hostKeys(HostKeyPolicy.pinned("SHA256:abcdefghijklmnopqrstuvwxyz")).listener(event -> { }).build();
+        assertThat(base.drainHandoff()).isFalse();
+        TunnelClientConfig copy = base.toBuilder().drainHandoff(true).clearListeners().build();
+        assertThat(copy.drainHandoff()).isTrue();
+        assertThat(copy.toBuilder().build().drainHandoff()).isTrue();
+        assertThat(copy.listeners()).isEmpty();
+        assertThat(base.listeners()).hasSize(1);
+    }
+
+    @Test
+    void ingressWaitsFiveSecondsForAReconnectingClientByDefault() {
+        assertThat(TunnelServerConfig.builder().dataDir(Path.of("d")).build().ingressReconnectWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(TunnelServerConfig.builder().dataDir(Path.of("d")).ingressReconnectWait(Duration.ZERO).build()
+                .ingressReconnectWait()).isZero();
+        assertThatThrownBy(() -> TunnelServerConfig.builder().ingressReconnectWait(Duration.ofSeconds(-1)))
+                .hasMessageContaining("ingressReconnectWait must not be negative");
+    }
+
+    @Test
     void serverConfigChecksSecretsPortsAndPatterns() {
         assertThatThrownBy(() -> TunnelServerConfig.builder().jwtSecret("short")).hasMessageContaining("at least 32 bytes");
         assertThatThrownBy(() -> TunnelServerConfig.builder().listen("127.0.0.1", 70000)).hasMessageContaining("0-65535");

@@ -166,7 +166,11 @@ public final class FailoverTunnelClient implements TunnelClient {
         if (current == null) {
             state.set(TunnelState.CONNECTING);
         }
-        joining = connect(chosen.get());
+        try {
+            joining = connect(chosen.get());
+        } catch (RuntimeException e) {
+            fail(TunnelException.wrap(e, ErrorCode.CONFIGURATION_ERROR));
+        }
     }
 
     private Connection connect(Endpoint endpoint) {
@@ -478,7 +482,7 @@ public final class FailoverTunnelClient implements TunnelClient {
 
     private void fail(TunnelException cause) {
         state.set(TunnelState.FAILED);
-        events.publish(TunnelEvent.Type.FAILED, "-", "every endpoint refused this client: " + cause.getMessage(), cause, null);
+        events.publish(TunnelEvent.Type.FAILED, "-", "cannot go on: " + cause.getMessage(), cause, null);
         firstConnection.completeExceptionally(cause);
         stop(false, false);
     }

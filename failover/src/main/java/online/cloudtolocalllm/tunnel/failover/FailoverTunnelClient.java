@@ -284,7 +284,7 @@ public final class FailoverTunnelClient implements TunnelClient {
         if (isRefusal(cause)) {
             refusals.put(connection.endpoint(), cause);
             if (refusals.keySet().containsAll(config.endpoints())) {
-                fail(cause);
+                fail(new TunnelException(cause.code(), "every endpoint refused this client; last: " + cause.detail(), cause));
                 return;
             }
         }

@@ -41,7 +41,7 @@ class FailoverRefusalTest {
             assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
             assertThat(client.state()).isEqualTo(TunnelState.FAILED);
             assertThat(events).filteredOn(e -> e.type() == TunnelEvent.Type.FAILED).singleElement()
-                    .satisfies(failed -> assertThat(failed.detail()).contains("cannot go on", "TUNNEL_002"));
+                    .satisfies(failed -> assertThat(failed.detail()).contains("every endpoint refused", "TUNNEL_002"));
         }
     }
 }

@@ -53,8 +53,10 @@ final class HostState {
         return accepting;
     }
 
+    /** Takes no new work; pooled idle upstreams close now so that draining waits only for exchanges in flight. */
     void stopAccepting() {
         accepting = false;
+        upstreams.close();
     }
 
     void close() {

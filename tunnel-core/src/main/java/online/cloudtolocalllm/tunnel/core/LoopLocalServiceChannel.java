@@ -20,6 +20,7 @@ import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.jspecify.annotations.Nullable;
 
@@ -196,7 +197,9 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         }
         IoWriteFuture written;
         try {
-            written = stream.writeBuffer(next);
+            // as an sshd-internal thread: during a key exchange the packet is queued instead of blocking the loop
+            // that must carry the key exchange
+            written = ThreadUtils.runAsInternal(next, stream::writeBuffer);
         } catch (IOException | RuntimeException e) {
             close(true);
             return;

@@ -11,6 +11,7 @@ import online.cloudtolocalllm.tunnel.api.StreamReceiver;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -133,7 +134,9 @@ final class ChannelTunnelStream implements TunnelStream {
             return done;
         }
         try {
-            out.writeBuffer(new ByteArrayBuffer(bytes)).addListener(f -> {
+            // as an sshd-internal thread: during a key exchange the packet is queued, never blocking the caller
+            // (an event loop, perhaps the very one that must carry the key exchange)
+            ThreadUtils.runAsInternal(new ByteArrayBuffer(bytes), out::writeBuffer).addListener(f -> {
                 Throwable failure = f.getException();
                 if (failure == null) {
                     done.complete(null);

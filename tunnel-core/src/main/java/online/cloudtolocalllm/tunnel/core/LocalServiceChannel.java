@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.core;
 import java.util.Map;
 import java.util.Optional;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.spi.LocalConnector;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
@@ -30,28 +31,27 @@ final class LocalServiceChannel extends TcpipServerChannel {
 
     @Override
     protected OpenFuture doInit(Buffer buffer) {
-        String connectedAddress = buffer.getString();
-        int connectedPort = buffer.getInt();
-        String originHost = buffer.getString();
-        int originPort = buffer.getInt();
-        Optional<ExposedService> target = Optional.ofNullable(services.get(connectedAddress))
-                .or(() -> Optional.ofNullable(services.get(Integer.toString(connectedPort))));
+        ForwardedOpen open = ForwardedOpen.read(buffer);
+        Optional<ExposedService> target = open.target(services);
         if (target.isEmpty()) {
-            DefaultOpenFuture refused = new DefaultOpenFuture(connectedAddress, futureLock);
+            DefaultOpenFuture refused = new DefaultOpenFuture(open.connectedAddress(), futureLock);
             refused.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                    "This client exposes no service '" + connectedAddress + "'"));
+                    open.refusal()));
             close(true);
             return refused;
         }
         Buffer direct = new ByteArrayBuffer();
         direct.putString(target.get().host());
         direct.putUInt(target.get().port());
-        direct.putString(originHost);
-        direct.putUInt(originPort);
+        direct.putString(open.originHost());
+        direct.putUInt(open.originPort());
         return super.doInit(direct);
     }
 
-    /** Makes a {@link LocalServiceChannel} for each {@code forwarded-tcpip} open. */
+    /**
+     * Makes a channel for each {@code forwarded-tcpip} open: one that connects on the transport's own I/O thread
+     * when the transport offers that ({@link LoopLocalServiceChannel}), else this one, through sshd's socket I/O.
+     */
     static ChannelFactory factory(Map<String, ExposedService> services) {
         return new ChannelFactory() {
             @Override
@@ -61,6 +61,12 @@ final class LocalServiceChannel extends TcpipServerChannel {
 
             @Override
             public Channel createChannel(Session session) {
+                if (session.getIoSession() instanceof FrameIoSession frames) {
+                    Optional<LocalConnector> connector = frames.connection().localConnector();
+                    if (connector.isPresent()) {
+                        return new LoopLocalServiceChannel(services, connector.get());
+                    }
+                }
                 return new LocalServiceChannel(services);
             }
         };

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.core;
 import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /** Writes to a channel's asynchronous stream one buffer at a time, in call order (it takes one pending write). */
 final class SerialWriter {
@@ -21,7 +22,8 @@ final class SerialWriter {
     private CompletableFuture<Void> send(byte[] bytes) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
-            out.writeBuffer(new ByteArrayBuffer(bytes)).addListener(f -> {
+            // queued rather than blocking the caller while a key exchange runs (see ChannelTunnelStream)
+            ThreadUtils.runAsInternal(new ByteArrayBuffer(bytes), out::writeBuffer).addListener(f -> {
                 if (f.isWritten()) {
                     written.complete(null);
                 } else {

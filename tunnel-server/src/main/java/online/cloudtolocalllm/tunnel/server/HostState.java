@@ -61,7 +61,7 @@ final class HostState {
         return accepting;
     }
 
-    /** Takes no new requests, and lets idle upstream connections go: draining waits only for requests in flight. */
+    /** Takes no new work; pooled idle upstreams close now so that draining waits only for exchanges in flight. */
     void stopAccepting() {
         accepting = false;
         upstreams.close();

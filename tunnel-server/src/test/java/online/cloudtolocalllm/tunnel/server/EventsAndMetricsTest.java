@@ -3,8 +3,11 @@ package online.cloudtolocalllm.tunnel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
@@ -152,8 +157,11 @@ class EventsAndMetricsTest {
         }
         assertThat(http.send(ingress("down", "/").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
 
-        Await.until(WAIT, "every stream closed on both ends",
-                () -> tunnel.server().metrics().openStreams() == 0 && alice.metrics().openStreams() == 0);
+        Await.until(WAIT, "every exchange done: only the streams ingress pooled for reuse stay open, on both ends",
+                () -> tunnel.server().metrics().openStreams() == pooledIdleStreams()
+                        && alice.metrics().openStreams() == tunnel.server().metrics().openStreams());
+        int pooled = pooledIdleStreams();
+        assertThat(pooled).as("the upstreams kept for the next requests").isPositive();
         TunnelMetrics server = tunnel.server().metrics();
         TunnelMetrics client = alice.metrics();
         assertThat(server.bytesIn()).isGreaterThan(5 * 10_000L);
@@ -173,8 +181,24 @@ class EventsAndMetricsTest {
         assertThat(session.connectedAt()).isBetween(before, Instant.now());
         assertThat(session.services()).containsExactlyInAnyOrder("llm", "down");
         assertThat(session.metrics().totalStreams()).as("the only session carried every stream").isEqualTo(server.totalStreams());
-        assertThat(session.metrics().openStreams()).isZero();
+        assertThat(session.metrics().openStreams()).isEqualTo(pooled);
         assertThat(session.metrics().bytesIn()).isGreaterThan(5 * 10_000L);
         assertThat(session.metrics().bytesOut()).isGreaterThan(5 * 10_000L);
+    }
+
+    /** The idle pooled upstreams that /healthz reports. */
+    private int pooledIdleStreams() {
+        try {
+            String health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher idle = Pattern.compile("\"idle\":(\\d+)").matcher(health);
+            assertThat(idle.find()).as(health).isTrue();
+            return Integer.parseInt(idle.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

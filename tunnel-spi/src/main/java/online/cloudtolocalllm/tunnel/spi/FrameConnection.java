@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.spi;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,14 @@ public interface FrameConnection {
     void suspendReads();
 
     void resumeReads();
+
+    /**
+     * Opens local TCP connections on this connection's I/O thread, if the transport can; the tunnel client then
+     * relays its services without handing bytes between threads. Empty by default.
+     */
+    default Optional<LocalConnector> localConnector() {
+        return Optional.empty();
+    }
 
     /** Closes with a WebSocket-style close code ({@link CloseCodes}) and a reason. */
     void close(int code, String reason);

@@ -10,12 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
 import online.cloudtolocalllm.tunnel.spi.FrameConnection;
 import online.cloudtolocalllm.tunnel.spi.FrameHandler;
+import online.cloudtolocalllm.tunnel.spi.LocalConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +51,12 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
 
     protected final Channel channel() {
         return channel;
+    }
+
+    /** Local connections on this connection's event loop. */
+    @Override
+    public Optional<LocalConnector> localConnector() {
+        return Optional.of(new NettyLocalConnector(channel.eventLoop()));
     }
 
     /** What goes on the wire for one outgoing frame. */

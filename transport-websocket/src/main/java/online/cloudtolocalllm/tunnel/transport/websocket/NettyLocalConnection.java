@@ -1,0 +1,117 @@
+package online.cloudtolocalllm.tunnel.transport.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import online.cloudtolocalllm.tunnel.spi.LocalConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A local service connection on a Netty channel. Writes are copied into pooled direct buffers and flushed as they
+ * come; their callbacks run when the socket took them. Reads go to the receiver as Netty delivers them.
+ */
+final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements LocalConnection {
+    private final Receiver receiver;
+    private volatile @Nullable Channel channel;
+    /** Event loop only: the last write, which a half-close waits for. */
+    private @Nullable ChannelFuture lastWrite;
+    private boolean ended;
+
+    NettyLocalConnection(Receiver receiver) {
+        this.receiver = receiver;
+    }
+
+    private Channel channel() {
+        return Objects.requireNonNull(channel, "not connected");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void write(byte[] data, int offset, int length, Runnable written) {
+        Channel ch = channel();
+        ByteBuf copy = ch.alloc().directBuffer(length).writeBytes(data, offset, length);
+        inLoop(() -> {
+            ChannelFuture write = ch.writeAndFlush(copy);
+            lastWrite = write;
+            write.addListener(f -> written.run());
+        });
+    }
+
+    @Override
+    public void shutdownOutput() {
+        inLoop(() -> {
+            ChannelFuture pending = lastWrite;
+            if (pending == null || pending.isDone()) {
+                ((DuplexChannel) channel()).shutdownOutput();
+            } else {
+                pending.addListener(f -> ((DuplexChannel) channel()).shutdownOutput());
+            }
+        });
+    }
+
+    @Override
+    public void pauseReads() {
+        channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReads() {
+        channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private void inLoop(Runnable task) {
+        Channel ch = channel();
+        if (ch.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            ch.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        ByteBuf bytes = (ByteBuf) message;
+        try {
+            receiver.onData(bytes.nioBuffer());
+        } finally {
+            bytes.release();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent && !ended) {
+            ended = true;
+            receiver.onEnd();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        receiver.onClosed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class IngressExchange {
     private static final Logger LOG = LoggerFactory.getLogger(IngressExchange.class);
+    /** How many times a request tries to reach its service while the service's client is coming back. */
+    private static final int MAX_ATTEMPTS = 3;
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "upgrade", "expect");
@@ -109,24 +111,28 @@ final class IngressExchange {
      * session lately, the request waits a bounded time for the client to come back, then is answered 503.
      */
     private CompletableFuture<Lease<Upstream>> upstream() {
+        return upstream(1);
+    }
+
+    private CompletableFuture<Lease<Upstream>> upstream(int attempt) {
         return connections.upstreamFor(target).exceptionallyCompose(failure -> {
             TunnelException coded = TunnelException.wrap(failure, ErrorCode.SSH_ERROR);
-            if (coded.code() != ErrorCode.NOT_FOUND && coded.code() != ErrorCode.SSH_ERROR) {
-                return CompletableFuture.failedFuture(coded);
+            if ((coded.code() != ErrorCode.NOT_FOUND && coded.code() != ErrorCode.SSH_ERROR) || attempt >= MAX_ATTEMPTS) {
+                return CompletableFuture.failedFuture(unavailableIfReconnecting(coded));
             }
-            RouteReturns returns = state.routeReturns();
-            return returns.awaitReturn(target.user(), target.service()).thenCompose(back -> {
-                if (back) {
-                    return connections.upstreamFor(target);
-                }
-                if (returns.expectsReturn(target.user(), target.service())) {
-                    return CompletableFuture.failedFuture(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, target.user()
-                            + "/" + target.service() + " is reconnecting and was not back within "
-                            + returns.waitLimit().toMillis() + " ms", coded));
-                }
-                return CompletableFuture.failedFuture(coded);
-            });
+            return state.routeReturns().awaitReturn(target.user(), target.service()).thenCompose(back -> back
+                    ? upstream(attempt + 1) : CompletableFuture.failedFuture(unavailableIfReconnecting(coded)));
         });
+    }
+
+    /** A 503 with Retry-After if the service's client is reconnecting, else {@code failure} itself. */
+    private TunnelException unavailableIfReconnecting(TunnelException failure) {
+        RouteReturns returns = state.routeReturns();
+        if (failure.code() == ErrorCode.NOT_FOUND && returns.expectsReturn(target.user(), target.service())) {
+            return new TunnelException(ErrorCode.SERVER_UNAVAILABLE, target.user() + "/" + target.service()
+                    + " is reconnecting and was not back within " + returns.waitLimit().toMillis() + " ms", failure);
+        }
+        return failure;
     }
 
     /** Checks the caller's token; {@code known} is its identity if recently verified (then nothing blocks). */

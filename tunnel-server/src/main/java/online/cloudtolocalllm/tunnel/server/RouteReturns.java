@@ -20,6 +20,8 @@ import online.cloudtolocalllm.tunnel.api.TunnelServer;
 final class RouteReturns {
     /** How long a lost service counts as coming back. */
     static final Duration REMEMBERED = Duration.ofMinutes(1);
+    /** How long after a route's removal its session's end is surely announced. */
+    static final Duration SETTLE = Duration.ofMillis(100);
     /** The detail of the event the server publishes when a service goes with its session. */
     private static final String SESSION_ENDED = "session ended";
 
@@ -78,16 +80,26 @@ final class RouteReturns {
 
     /**
      * Completes with true once {@code user}'s {@code service} is registered (at once if it is now), or with false after
-     * the wait; with false at once if it was not recently lost or there is no wait.
+     * the wait; with false at once if it was not recently lost or there is no wait. A service of a user who has a
+     * session is looked at again after {@link #SETTLE}: a route goes a moment before its session's end is announced.
      */
     CompletableFuture<Boolean> awaitReturn(String user, String service) {
         if (isRegistered(user, service)) {
             return CompletableFuture.completedFuture(true);
         }
-        if (!expectsReturn(user, service)) {
+        if (expectsReturn(user, service)) {
+            return waitForReturn(key(user, service));
+        }
+        if (wait.isZero() || !hasSession(user)) {
             return CompletableFuture.completedFuture(false);
         }
-        String key = key(user, service);
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        timer.schedule(() -> settled.complete(null), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        return settled.thenCompose(ignored -> expectsReturn(user, service) ? waitForReturn(key(user, service))
+                : CompletableFuture.completedFuture(isRegistered(user, service)));
+    }
+
+    private CompletableFuture<Boolean> waitForReturn(String key) {
         CompletableFuture<Boolean> back = new CompletableFuture<>();
         waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(back);
         if (!lost.containsKey(key)) {
@@ -101,6 +113,10 @@ final class RouteReturns {
             }
         }, wait.toMillis(), TimeUnit.MILLISECONDS);
         return back;
+    }
+
+    private boolean hasSession(String user) {
+        return server.sessions().stream().anyMatch(s -> s.user().equals(user));
     }
 
     private boolean isRegistered(String user, String service) {

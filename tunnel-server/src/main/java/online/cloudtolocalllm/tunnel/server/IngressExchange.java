@@ -125,10 +125,10 @@ final class IngressExchange {
         });
     }
 
-    /** A 503 with Retry-After if the service's client is reconnecting, else {@code failure} itself. */
+    /** A 503 with Retry-After if the service's client is reconnecting, else {@code failure} itself (404, 502). */
     private TunnelException unavailableIfReconnecting(TunnelException failure) {
         RouteReturns returns = state.routeReturns();
-        if (failure.code() == ErrorCode.NOT_FOUND && returns.expectsReturn(target.user(), target.service())) {
+        if (returns.expectsReturn(target.user(), target.service())) {
             return new TunnelException(ErrorCode.SERVER_UNAVAILABLE, target.user() + "/" + target.service()
                     + " is reconnecting and was not back within " + returns.waitLimit().toMillis() + " ms", failure);
         }

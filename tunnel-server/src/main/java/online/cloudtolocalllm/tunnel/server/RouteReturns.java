@@ -79,14 +79,13 @@ final class RouteReturns {
     }
 
     /**
-     * Completes with true once {@code user}'s {@code service} is registered (at once if it is now), or with false after
-     * the wait; with false at once if it was not recently lost or there is no wait. A service of a user who has a
-     * session is looked at again after {@link #SETTLE}: a route goes a moment before its session's end is announced.
+     * After a request failed to reach {@code user}'s {@code service}: completes with true when trying again makes
+     * sense (the service is registered again), with false when it does not. A service that went away with its session
+     * lately is waited for, up to the wait; one of a user who has a session is looked at again after {@link #SETTLE},
+     * since a route goes (or its stream open fails) a moment before its session's end is announced. Without a wait,
+     * false at once.
      */
     CompletableFuture<Boolean> awaitReturn(String user, String service) {
-        if (isRegistered(user, service)) {
-            return CompletableFuture.completedFuture(true);
-        }
         if (expectsReturn(user, service)) {
             return waitForReturn(key(user, service));
         }

@@ -43,6 +43,7 @@ public final class TunnelServerConfig {
     private final int maxServicesPerSession;
     private final boolean agentForwardingAllowed;
     private final Clock clock;
+    private final CryptoOptions crypto;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -65,6 +66,7 @@ public final class TunnelServerConfig {
         this.maxServicesPerSession = b.maxServicesPerSession;
         this.agentForwardingAllowed = b.agentForwardingAllowed;
         this.clock = b.clock;
+        this.crypto = b.crypto;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
@@ -175,6 +177,11 @@ public final class TunnelServerConfig {
         return clock;
     }
 
+    /** The SSH crypto policy: cipher-suite profile, algorithm lists, rekey limits, a host key in a token. */
+    public CryptoOptions crypto() {
+        return crypto;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -211,6 +218,7 @@ public final class TunnelServerConfig {
         private int maxServicesPerSession = 64;
         private boolean agentForwardingAllowed;
         private Clock clock = Clock.systemUTC();
+        private CryptoOptions crypto = CryptoOptions.defaults();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -330,6 +338,12 @@ public final class TunnelServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
+        public Builder crypto(CryptoOptions crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
             return this;
         }
 

@@ -34,12 +34,12 @@ final class SshServerSetup {
     private SshServerSetup() {
     }
 
-    static TunnelSshServer create(TunnelServerConfig config, KeyPair hostKey, Authenticator authenticator,
+    static TunnelSshServer create(TunnelServerConfig config, EndpointCrypto crypto, KeyPair hostKey, Authenticator authenticator,
             ServerRoutes routes, ForwardPolicy forwardPolicy, ServerAgents agents, TrafficCounters counters) {
         TunnelSshServer server = (TunnelSshServer) ServerBuilder.builder()
                 .factory(() -> new TunnelSshServer(counters))
                 .build();
-        SshDefaults.apply(server, ServerBuilder.DH2KEX);
+        crypto.apply(server, ServerBuilder.DH2KEX);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setPasswordAuthenticator((user, token, session) -> tokenLogin(authenticator, user, token, session));

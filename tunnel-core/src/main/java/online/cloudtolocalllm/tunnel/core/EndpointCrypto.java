@@ -50,6 +50,14 @@ record EndpointCrypto(Optional<CipherSuite> suite, Optional<SshKey> key, CryptoO
             return Optional.empty();
         }
         String profile = options.profile().orElse(CipherSuiteProvider.DEFAULT_PROFILE);
+        if (components.get(CipherSuiteProvider.class).isEmpty()) {
+            List<String> known = Providers.discover(CipherSuiteProvider.class).stream().filter(CipherSuiteProvider::isAvailable)
+                    .flatMap(p -> p.profiles().stream()).distinct().sorted().toList();
+            if (!known.contains(profile)) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Unknown crypto profile '" + profile + "'; known: "
+                        + String.join(", ", known));
+            }
+        }
         CipherSuiteProvider provider = Providers.select(CipherSuiteProvider.class, components, null,
                 p -> p.profiles().contains(profile), ARTIFACT + " (for the crypto profile '" + profile + "')");
         return Optional.of(provider.create(options));

@@ -7,7 +7,6 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.spi.Authenticator;
 import online.cloudtolocalllm.tunnel.spi.Identity;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionHeartbeatController;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -40,7 +39,7 @@ final class SshServerSetup {
                 .factory(() -> new TunnelSshServer(counters))
                 .build();
         crypto.apply(server, ServerBuilder.DH2KEX);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setKeyPairProvider(new SingleHostKey(hostKey));
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setPasswordAuthenticator((user, token, session) -> tokenLogin(authenticator, user, token, session));
         server.setPublickeyAuthenticator((user, key, session) -> keyLogin(authenticator, user, key, session));

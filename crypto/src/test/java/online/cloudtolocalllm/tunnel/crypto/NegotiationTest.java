@@ -83,6 +83,16 @@ class NegotiationTest {
     }
 
     @Test
+    void compatibleNegotiatesDiffieHellmanGroupExchange() throws Exception {
+        startServer(CryptoOptions.builder().profile("compatible").build());
+        TunnelClient client = connect(CryptoOptions.builder().profile("compatible")
+                .kex(List.of("diffie-hellman-group-exchange-sha256")).build());
+
+        assertThat(client.crypto()).hasValueSatisfying(c -> assertThat(c.kex()).isEqualTo("diffie-hellman-group-exchange-sha256"));
+        assertEchoes();
+    }
+
+    @Test
     void aClientOfferingOnlyCurve25519FallsBackToItAgainstAModernServer() throws Exception {
         startServer(CryptoOptions.defaults());
         TunnelClient client = connect(CryptoOptions.builder().kex(List.of("curve25519-sha256")).build());

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real OpenSSH client (9.2 here: Streamlined NTRU Prime but no ML-KEM) against our server's default, modern
- * profile: the two settle on the post-quantum hybrid exchange, as both the server's event and {@code ssh -vv} say.
+ * profile: the two settle on the post-quantum hybrid exchange and ChaCha20-Poly1305, as both the server's event and
+ * {@code ssh -vv} say.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OpenSshInteropTest {
@@ -46,7 +47,8 @@ class OpenSshInteropTest {
                 serverEvents.await(e -> e.type() == TunnelEvent.Type.CONNECTED && "alice".equals(e.user()), WAIT, "ssh logs in");
                 TunnelEvent exchange = serverEvents.await(EventLog.keyExchange("kex=" + SNTRUP), WAIT, "the server's event");
                 String kex = exchange.detail().split(" ")[0].substring("kex=".length());
-                assertThat(exchange.detail()).contains("hostkey=ssh-ed25519");
+                // OpenSSH prefers ChaCha20-Poly1305, which the modern profile offers after AES-GCM
+                assertThat(exchange.detail()).contains("hostkey=ssh-ed25519", "cipher=chacha20-poly1305@openssh.com");
                 Await.until(WAIT, "ssh -vv names the exchange",
                         () -> read(stderr).lines().anyMatch(line -> line.strip().equals("debug1: kex: algorithm: " + kex)));
                 assertThat(tunnel.server().sessions()).singleElement()

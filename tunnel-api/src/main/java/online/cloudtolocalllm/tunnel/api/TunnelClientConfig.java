@@ -51,7 +51,7 @@ public final class TunnelClientConfig {
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (token == null && identityFile == null && crypto.key().isEmpty()) {
-            throw new IllegalArgumentException("A token, an identity file or a key in a token (crypto key) is required to authenticate");
+            throw new IllegalArgumentException("Either a token or an identity file (or a key in a PKCS#11 token: crypto key) is required to authenticate");
         }
         if (token == null && user == null) {
             throw new IllegalArgumentException("A user name is required when authenticating with a key only");

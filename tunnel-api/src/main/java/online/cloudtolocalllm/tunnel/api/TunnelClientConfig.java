@@ -29,6 +29,7 @@ public final class TunnelClientConfig {
     private final boolean forwardAgent;
     private final int sessions;
     private final @Nullable String agent;
+    private final CryptoOptions crypto;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -48,13 +49,14 @@ public final class TunnelClientConfig {
         this.forwardAgent = b.forwardAgent;
         this.sessions = b.sessions;
         this.agent = b.agent;
+        this.crypto = b.crypto;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
-        if (token == null && identityFile == null) {
-            throw new IllegalArgumentException("Either a token or an identity file is required to authenticate");
+        if (token == null && identityFile == null && crypto.key().isEmpty()) {
+            throw new IllegalArgumentException("Either a token or an identity file (or a key in a PKCS#11 token: crypto key) is required to authenticate");
         }
         if (token == null && user == null) {
-            throw new IllegalArgumentException("A user name is required when authenticating with an identity file only");
+            throw new IllegalArgumentException("A user name is required when authenticating with a key only");
         }
         if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
             throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
@@ -104,6 +106,7 @@ public final class TunnelClientConfig {
         b.forwardAgent = forwardAgent;
         b.sessions = sessions;
         b.agent = agent;
+        b.crypto = crypto;
         b.listeners.addAll(listeners);
         b.components = components;
         return b;
@@ -186,6 +189,11 @@ public final class TunnelClientConfig {
         return Optional.ofNullable(agent);
     }
 
+    /** The SSH crypto policy: cipher-suite profile, algorithm lists, rekey limits, a user key in a token. */
+    public CryptoOptions crypto() {
+        return crypto;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -218,6 +226,7 @@ public final class TunnelClientConfig {
         private boolean forwardAgent;
         private int sessions = 1;
         private @Nullable String agent;
+        private CryptoOptions crypto = CryptoOptions.defaults();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -323,6 +332,12 @@ public final class TunnelClientConfig {
                 throw new IllegalArgumentException("agent is blank");
             }
             this.agent = agent;
+            return this;
+        }
+
+        /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
+        public Builder crypto(CryptoOptions crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
             return this;
         }
 

@@ -55,7 +55,12 @@ public record TunnelEvent(
          * Agent forwarding could not work (see {@link #cause()}, a {@link TunnelException} with an {@code AGENT_*}
          * code or {@link ErrorCode#AGENT_FORWARDING_FORBIDDEN}); the tunnel itself stays up.
          */
-        AGENT_FORWARDING_FAILED
+        AGENT_FORWARDING_FAILED,
+        /**
+         * Client and server: a key exchange completed, the first one or a rekey; the detail names the algorithms
+         * (see {@link SessionCrypto}).
+         */
+        KEY_EXCHANGED
     }
 
     public TunnelEvent {

@@ -44,6 +44,7 @@ public final class TunnelServerConfig {
     private final boolean agentForwardingAllowed;
     private final PoolSettings ingressPool;
     private final Clock clock;
+    private final CryptoOptions crypto;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -67,6 +68,7 @@ public final class TunnelServerConfig {
         this.agentForwardingAllowed = b.agentForwardingAllowed;
         this.ingressPool = b.ingressPool;
         this.clock = b.clock;
+        this.crypto = b.crypto;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
@@ -185,6 +187,11 @@ public final class TunnelServerConfig {
         return clock;
     }
 
+    /** The SSH crypto policy: cipher-suite profile, algorithm lists, rekey limits, a host key in a token. */
+    public CryptoOptions crypto() {
+        return crypto;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -222,6 +229,7 @@ public final class TunnelServerConfig {
         private boolean agentForwardingAllowed;
         private PoolSettings ingressPool = PoolSettings.DEFAULT;
         private Clock clock = Clock.systemUTC();
+        private CryptoOptions crypto = CryptoOptions.defaults();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -346,6 +354,12 @@ public final class TunnelServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
+        public Builder crypto(CryptoOptions crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
             return this;
         }
 

@@ -58,6 +58,9 @@ final class ClientCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    CryptoCliOptions crypto;
+
     @Option(names = "--server", paramLabel = "URI", required = true,
             description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel).")
     URI server;
@@ -145,6 +148,7 @@ final class ClientCommand implements Callable<Integer> {
 
     private TunnelClientConfig config(PrintWriter out, PrintWriter err, AtomicReference<@Nullable TunnelEvent> failure) {
         TunnelClientConfig.Builder builder = TunnelClientConfig.builder()
+                .crypto(crypto.options())
                 .server(server)
                 .hostKeys(hostKeyPolicy())
                 .keepAlive(keepAlive, keepAliveTimeout)

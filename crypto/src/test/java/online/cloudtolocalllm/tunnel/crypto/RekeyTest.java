@@ -33,6 +33,7 @@ class RekeyTest {
     private final EventLog serverEvents = new EventLog();
     private final EventLog clientEvents = new EventLog();
     private final TcpTestService sink = TcpTestService.sha256Sink();
+    private final TcpTestService echo = TcpTestService.echo();
     private TestServer tunnel;
 
     @AfterEach
@@ -41,11 +42,13 @@ class RekeyTest {
             tunnel.close();
         }
         sink.close();
+        echo.close();
     }
 
     private TunnelClient connect(CryptoOptions crypto) throws Exception {
         tunnel = TestServer.start(dataDir, b -> b.crypto(crypto).listener(serverEvents));
         return tunnel.connect(tunnel.clientConfig("alice").expose("sink", "127.0.0.1", sink.port())
+                .expose("echo", "127.0.0.1", echo.port())
                 .crypto(crypto).listener(clientEvents).build());
     }
 
@@ -62,6 +65,29 @@ class RekeyTest {
                 .allSatisfy(e -> assertThat(e.detail()).contains("kex=mlkem768x25519-sha256"));
         assertThat(client.crypto().orElseThrow().keyExchanges()).isGreaterThan(8);
         serverEvents.awaitCount(TunnelEvent.Type.KEY_EXCHANGED, 9, WAIT);
+    }
+
+    @Test
+    void theClientKeepsRelayingItsServiceWhileKeysChange() throws Exception {
+        // the client relays the echo on its WebSocket's event loop; a write there during a key exchange must be
+        // queued, never block the loop that carries the exchange
+        connect(CryptoOptions.builder().rekey(256 * 1024, Duration.ofHours(1)).build());
+        byte[] data = new byte[8 << 20];
+        new Random(11).nextBytes(data);
+
+        try (TunnelStream stream = tunnel.server().openStream("alice", "echo").get(10, TimeUnit.SECONDS)) {
+            InputStream in = stream.inputStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try (OutputStream out = stream.outputStream()) {
+                    out.write(data);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(in.readNBytes(data.length)).isEqualTo(data);
+            writer.join();
+        }
+        assertThat(clientEvents.ofType(TunnelEvent.Type.KEY_EXCHANGED)).hasSizeGreaterThan(16);
     }
 
     @Test

@@ -1,4 +1,4 @@
-/** Extension points of the tunnel: transports, authenticators, server hosts, agent forwarding, and how providers are chosen. */
+/** Extension points of the tunnel: transports, authenticators, server hosts, agent forwarding, cipher suites, key stores, and how providers are chosen. */
 module online.cloudtolocalllm.tunnel.spi {
     requires transitive online.cloudtolocalllm.tunnel.api;
     requires static transitive org.jspecify;
@@ -10,4 +10,6 @@ module online.cloudtolocalllm.tunnel.spi {
     uses online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
     uses online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
     uses online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
+    uses online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider;
+    uses online.cloudtolocalllm.tunnel.spi.KeyStoreProvider;
 }

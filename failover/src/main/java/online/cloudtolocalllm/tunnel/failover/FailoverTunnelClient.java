@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.SessionCrypto;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
@@ -136,6 +137,13 @@ public final class FailoverTunnelClient implements TunnelClient {
         return state.get();
     }
 
+    /** The algorithms the live session negotiated; empty while no session is live. */
+    @Override
+    public Optional<SessionCrypto> crypto() {
+        Connection current = live;
+        return current == null ? Optional.empty() : current.client().crypto();
+    }
+
     // ---- choosing and connecting, on the scheduler thread
 
     private void connectBest() {
@@ -211,7 +219,7 @@ public final class FailoverTunnelClient implements TunnelClient {
                     liveDraining(connection, event);
                 }
             }
-            case CONNECTING, AGENT_FORWARDED, AGENT_FORWARDING_ENDED, AGENT_FORWARDING_FAILED -> {
+            case CONNECTING, KEY_EXCHANGED, AGENT_FORWARDED, AGENT_FORWARDING_ENDED, AGENT_FORWARDING_FAILED -> {
                 if (connection == joining || connection == live) {
                     events.forward(event);
                 }

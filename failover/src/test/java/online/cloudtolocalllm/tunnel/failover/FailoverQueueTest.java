@@ -107,6 +107,7 @@ class FailoverQueueTest {
             String fingerprint = startServer(port, data).server().hostKeyFingerprint();
             server.close();
             clientOf(port, fingerprint, HealthCheck.http(Duration.ofSeconds(1)));
+            assertThat(client.crypto()).as("nothing negotiated yet").isEmpty();
             Await.until(Duration.ofSeconds(10), "the endpoint found down", () -> client.state() == TunnelState.RECONNECTING);
 
             CompletableFuture<TunnelStream> waiting = client.openStream("127.0.0.1", echo.port());
@@ -119,6 +120,7 @@ class FailoverQueueTest {
                         .isEqualTo("hello");
             }
             assertThat(client.state()).isEqualTo(TunnelState.CONNECTED);
+            assertThat(client.crypto()).as("the live session's algorithms").isPresent();
         }
     }
 

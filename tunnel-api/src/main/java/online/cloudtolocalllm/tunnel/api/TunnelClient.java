@@ -1,5 +1,6 @@
 package online.cloudtolocalllm.tunnel.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,6 +33,9 @@ public interface TunnelClient extends TunnelEndpoint {
     CompletableFuture<TunnelClient> start();
 
     TunnelState state();
+
+    /** The algorithms the current connection negotiated; empty while not connected. */
+    Optional<SessionCrypto> crypto();
 
     /** Opens a forward stream to {@code host:port} as seen from the server, if its policy allows that target. */
     CompletableFuture<TunnelStream> openStream(String host, int port);

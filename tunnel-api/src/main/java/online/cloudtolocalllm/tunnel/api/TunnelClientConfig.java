@@ -30,6 +30,7 @@ public final class TunnelClientConfig {
     private final int sessions;
     private final @Nullable String agent;
     private final boolean drainHandoff;
+    private final CryptoOptions crypto;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -50,13 +51,14 @@ public final class TunnelClientConfig {
         this.sessions = b.sessions;
         this.agent = b.agent;
         this.drainHandoff = b.drainHandoff;
+        this.crypto = b.crypto;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
-        if (token == null && identityFile == null) {
-            throw new IllegalArgumentException("Either a token or an identity file is required to authenticate");
+        if (token == null && identityFile == null && crypto.key().isEmpty()) {
+            throw new IllegalArgumentException("Either a token or an identity file (or a key in a PKCS#11 token: crypto key) is required to authenticate");
         }
         if (token == null && user == null) {
-            throw new IllegalArgumentException("A user name is required when authenticating with an identity file only");
+            throw new IllegalArgumentException("A user name is required when authenticating with a key only");
         }
         if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
             throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
@@ -107,6 +109,7 @@ public final class TunnelClientConfig {
         b.sessions = sessions;
         b.agent = agent;
         b.drainHandoff = drainHandoff;
+        b.crypto = crypto;
         b.listeners.addAll(listeners);
         b.components = components;
         return b;
@@ -197,6 +200,11 @@ public final class TunnelClientConfig {
         return drainHandoff;
     }
 
+    /** The SSH crypto policy: cipher-suite profile, algorithm lists, rekey limits, a user key in a token. */
+    public CryptoOptions crypto() {
+        return crypto;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -230,6 +238,7 @@ public final class TunnelClientConfig {
         private int sessions = 1;
         private @Nullable String agent;
         private boolean drainHandoff;
+        private CryptoOptions crypto = CryptoOptions.defaults();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -341,6 +350,12 @@ public final class TunnelClientConfig {
         /** See {@link TunnelClientConfig#drainHandoff()}; off by default, set by the failover client. */
         public Builder drainHandoff(boolean drainHandoff) {
             this.drainHandoff = drainHandoff;
+            return this;
+        }
+
+        /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
+        public Builder crypto(CryptoOptions crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
             return this;
         }
 

@@ -61,14 +61,22 @@ public record TunnelEvent(
          * elsewhere. A failover client moves to another endpoint before letting this session go.
          */
         DRAINING,
-        /** Failover client: the tunnel moved to another endpoint (the detail names the cause, both endpoints and the time it took). */
+        /**
+         * Failover client: the tunnel moved to another endpoint (the detail names the cause, both endpoints and the
+         * time it took).
+         */
         FAILOVER,
         /** Failover client: the tunnel moved back to a preferred endpoint that has been healthy long enough. */
         FAILBACK,
         /** Failover client: an endpoint passed its health check after failing it (or on its first check). */
         ENDPOINT_UP,
         /** Failover client: an endpoint failed its health check, its connection was lost, or it is draining. */
-        ENDPOINT_DOWN
+        ENDPOINT_DOWN,
+        /**
+         * Client and server: a key exchange completed, the first one or a rekey; the detail names the algorithms
+         * (see {@link SessionCrypto}).
+         */
+        KEY_EXCHANGED
     }
 
     public TunnelEvent {

@@ -45,6 +45,7 @@ public final class TunnelServerConfig {
     private final PoolSettings ingressPool;
     private final Duration ingressReconnectWait;
     private final Clock clock;
+    private final CryptoOptions crypto;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -69,6 +70,7 @@ public final class TunnelServerConfig {
         this.ingressPool = b.ingressPool;
         this.ingressReconnectWait = b.ingressReconnectWait;
         this.clock = b.clock;
+        this.crypto = b.crypto;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
@@ -197,6 +199,11 @@ public final class TunnelServerConfig {
         return clock;
     }
 
+    /** The SSH crypto policy: cipher-suite profile, algorithm lists, rekey limits, a host key in a token. */
+    public CryptoOptions crypto() {
+        return crypto;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -235,6 +242,7 @@ public final class TunnelServerConfig {
         private PoolSettings ingressPool = PoolSettings.DEFAULT;
         private Duration ingressReconnectWait = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
+        private CryptoOptions crypto = CryptoOptions.defaults();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -365,6 +373,12 @@ public final class TunnelServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
+        public Builder crypto(CryptoOptions crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
             return this;
         }
 

@@ -12,9 +12,10 @@ import java.util.List;
  * @param connectedAt when the session authenticated
  * @param services the services it exposes
  * @param metrics its counters
+ * @param crypto the algorithms it negotiated at its latest key exchange
  */
 public record TunnelSession(String id, String user, String remoteAddress, Instant connectedAt, List<String> services,
-        TunnelMetrics metrics) {
+        TunnelMetrics metrics, SessionCrypto crypto) {
 
     public TunnelSession {
         services = List.copyOf(services);

@@ -68,6 +68,9 @@ final class ClientCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    CryptoCliOptions crypto;
+
     @Option(names = "--server", paramLabel = "URI[#weight=N&priority=N]", required = true, split = ",",
             description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel). Repeatable: "
                     + "several servers make a failover client, in priority order (the first is the primary); "
@@ -185,6 +188,7 @@ final class ClientCommand implements Callable<Integer> {
 
     private TunnelClientConfig config(URI server, PrintWriter out, PrintWriter err, AtomicReference<@Nullable TunnelEvent> failure) {
         TunnelClientConfig.Builder builder = TunnelClientConfig.builder()
+                .crypto(crypto.options())
                 .server(server)
                 .hostKeys(hostKeyPolicy())
                 .keepAlive(keepAlive, keepAliveTimeout)

@@ -52,6 +52,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    CryptoCliOptions crypto;
+
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Address to listen on; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
     InetSocketAddress listen;
@@ -167,6 +170,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private TunnelServerConfig config() {
         TunnelServerConfig.Builder builder = TunnelServerConfig.builder()
+                .crypto(crypto.options())
                 .listen(listen)
                 .dataDir(dataDir)
                 .keepAlive(keepAlive, keepAliveTimeout)

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.api.SessionCrypto;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
@@ -30,6 +32,7 @@ import online.cloudtolocalllm.tunnel.spi.LocalAgent;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentContext;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import online.cloudtolocalllm.tunnel.spi.Providers;
+import online.cloudtolocalllm.tunnel.spi.SshKey;
 import online.cloudtolocalllm.tunnel.spi.TransportConfig;
 import online.cloudtolocalllm.tunnel.spi.TransportProvider;
 import org.apache.sshd.client.future.ConnectFuture;
@@ -37,6 +40,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.future.GlobalRequestFuture;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -51,6 +55,8 @@ final class DefaultTunnelClient implements TunnelClient {
     private final TrafficCounters counters = new TrafficCounters(null);
     private final Backoff backoff;
     private final HostKeyCheck hostKeys;
+    private final Optional<SshKey> userKey;
+    private final AtomicReference<@Nullable String> negotiationFailure = new AtomicReference<>();
     private final ClientTransport transport;
     private final TunnelSshClient ssh;
     private final @Nullable LocalAgent localAgent;
@@ -87,7 +93,21 @@ final class DefaultTunnelClient implements TunnelClient {
                 p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(new LocalAgentContext(config, user)) : null;
         this.agentForwarding = localAgent == null ? null : new ClientAgentForwarding(localAgent,
                 (type, detail, cause) -> publish(type, detail, cause, 0, null));
-        this.ssh = SshClientSetup.create(config, transport, hostKeys, agentForwarding, counters, this::onDraining);
+        EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
+        this.userKey = crypto.key();
+        this.ssh = SshClientSetup.create(config, crypto, transport, hostKeys, agentForwarding, counters,
+                this::onDraining);
+        ssh.addSessionListener(new KeyExchangeEvents(new KeyExchangeEvents.Sink() {
+            @Override
+            public void exchanged(Session session, SessionCrypto negotiated) {
+                publish(TunnelEvent.Type.KEY_EXCHANGED, negotiated.toString(), null, 0, null);
+            }
+
+            @Override
+            public void failed(Session session, String why) {
+                negotiationFailure.set(why);
+            }
+        }));
     }
 
     @Override
@@ -107,6 +127,12 @@ final class DefaultTunnelClient implements TunnelClient {
     @Override
     public TunnelState state() {
         return state.get();
+    }
+
+    @Override
+    public Optional<SessionCrypto> crypto() {
+        ClientSession current = session;
+        return current == null ? Optional.empty() : Optional.ofNullable(KeyExchangeEvents.of(current));
     }
 
     // ---- connecting, on the scheduler thread
@@ -162,6 +188,7 @@ final class DefaultTunnelClient implements TunnelClient {
             KeyPair keys = KeyFiles.read(file);
             session.addPublicKeyIdentity(keys);
         });
+        userKey.ifPresent(key -> session.addPublicKeyIdentity(key.keyPair()));
         CompletableFuture<ClientSession> done = new CompletableFuture<>();
         try {
             session.auth().addListener(f -> {
@@ -273,7 +300,7 @@ final class DefaultTunnelClient implements TunnelClient {
      * The server announced it is shutting down: tell the listeners, and say whether this client moves elsewhere
      * ({@link TunnelClientConfig#drainHandoff()}) or stays until the server closes the session and then reconnects.
      */
-    private boolean onDraining(org.apache.sshd.common.session.Session draining) {
+    private boolean onDraining(Session draining) {
         if (draining != session) {
             return false;
         }
@@ -315,6 +342,10 @@ final class DefaultTunnelClient implements TunnelClient {
         if (refusal != null) {
             return new TunnelException(ErrorCode.SSH_ERROR, refusal, failure);
         }
+        String noCommonAlgorithms = negotiationFailure.getAndSet(null);
+        if (noCommonAlgorithms != null) {
+            return new TunnelException(ErrorCode.SSH_ERROR, noCommonAlgorithms, failure);
+        }
         Throwable root = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (root instanceof java.util.concurrent.TimeoutException) {
@@ -332,7 +363,7 @@ final class DefaultTunnelClient implements TunnelClient {
     private static boolean isFatal(TunnelException cause) {
         return switch (cause.code()) {
             case AUTHENTICATION_FAILED, TOKEN_EXPIRED, CONFIGURATION_ERROR, FORBIDDEN -> true;
-            case SSH_ERROR -> cause.getMessage().contains("Host key");
+            case SSH_ERROR -> cause.detail().startsWith("Host key") || cause.detail().startsWith("SSH negotiation failed");
             default -> false;
         };
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.ForwardedAgent;
+import online.cloudtolocalllm.tunnel.api.SessionCrypto;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelListener;
@@ -36,6 +38,7 @@ import online.cloudtolocalllm.tunnel.spi.Providers;
 import online.cloudtolocalllm.tunnel.spi.ServerHost;
 import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
 import online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
+import online.cloudtolocalllm.tunnel.spi.SshKey;
 import online.cloudtolocalllm.tunnel.spi.TunnelAcceptor;
 import online.cloudtolocalllm.tunnel.spi.UpgradeRequest;
 import org.apache.sshd.common.session.Session;
@@ -94,10 +97,13 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             return CompletableFuture.failedFuture(new IllegalStateException("Server already started"));
         }
         try {
-            KeyPair hostKey = KeyFiles.readOrCreate(config.dataDir().resolve(HOST_KEY_FILE), "tunnel-server");
+            EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
+            KeyPair hostKey = crypto.key().map(SshKey::keyPair)
+                    .orElseGet(() -> KeyFiles.readOrCreate(config.dataDir().resolve(HOST_KEY_FILE), "tunnel-server"));
             fingerprint = KeyFiles.fingerprint(hostKey.getPublic());
-            TunnelSshServer server = SshServerSetup.create(config, hostKey, authenticator, this, forwardPolicy, agents, counters);
+            TunnelSshServer server = SshServerSetup.create(config, crypto, hostKey, authenticator, this, forwardPolicy, agents, counters);
             server.addSessionListener(new SessionEvents());
+            server.addSessionListener(new KeyExchangeEvents(new KeyExchangeSink()));
             server.start();
             ssh = server;
             for (Map.Entry<String, InetSocketAddress> entry : config.tcpListeners().entrySet()) {
@@ -241,7 +247,8 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             TrafficCounters sessionCounters = StreamCounting.counters(session);
             result.add(new TunnelSession(Long.toString(session.getIoSession().getId()), session.getUsername(),
                     String.valueOf(session.getRemoteAddress()), since, registry.servicesOf(session),
-                    sessionCounters == null ? TunnelMetrics.EMPTY : sessionCounters.snapshot()));
+                    sessionCounters == null ? TunnelMetrics.EMPTY : sessionCounters.snapshot(),
+                    Objects.requireNonNull(KeyExchangeEvents.of(session), "an authenticated session has keys")));
         });
         return result;
     }
@@ -320,6 +327,20 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     @Override
     public Duration shutdownTimeout() {
         return config.shutdownTimeout();
+    }
+
+    /** Key exchanges and failed negotiations into events. */
+    private final class KeyExchangeSink implements KeyExchangeEvents.Sink {
+        @Override
+        public void exchanged(Session session, SessionCrypto crypto) {
+            events.publish(TunnelEvent.Type.KEY_EXCHANGED, String.valueOf(session.getRemoteAddress()), session.getUsername(),
+                    null, crypto.toString(), null, 0, null);
+        }
+
+        @Override
+        public void failed(Session session, String why) {
+            events.publish(TunnelEvent.Type.FAILED, String.valueOf(session.getRemoteAddress()), null, null, why, null, 0, null);
+        }
     }
 
     /** Session lifecycle into events and the session table. */

@@ -2,10 +2,12 @@ package online.cloudtolocalllm.tunnel.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import online.cloudtolocalllm.tunnel.api.SessionCrypto;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelListener;
@@ -61,6 +63,12 @@ final class LanedTunnelClient implements TunnelClient {
         return states.stream().distinct().count() == 1 ? states.getFirst()
                 : states.stream().filter(s -> s != TunnelState.FAILED && s != TunnelState.CLOSED).findFirst()
                         .orElse(TunnelState.FAILED);
+    }
+
+    /** The algorithms of the first connected lane (every lane negotiates with the same configuration). */
+    @Override
+    public Optional<SessionCrypto> crypto() {
+        return lanes.stream().map(DefaultTunnelClient::crypto).flatMap(Optional::stream).findFirst();
     }
 
     @Override

@@ -15,8 +15,6 @@ import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.future.CloseFuture;
-import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -30,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * hand-off. Window is given back once the service's socket took the bytes; the service is read only while the
  * channel has taken what was read before. A refused local connection reaches the server as "connect failed".
  */
-final class LoopLocalServiceChannel extends AbstractServerChannel implements LocalConnection.Receiver {
+final class LoopLocalServiceChannel extends AbstractServerChannel implements LocalConnection.Receiver, EofOnCloseOutputStream.Channel {
     private final Map<String, ExposedService> services;
     private final LocalConnector connector;
     private final Object lock = new Object();
@@ -64,25 +62,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
             close(true);
             return opened;
         }
-        out = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA) {
-            @Override
-            protected CloseFuture doCloseGracefully() {
-                DefaultCloseFuture eofSent = new DefaultCloseFuture(getChannelId(), futureLock);
-                super.doCloseGracefully().addListener(written -> {
-                    try {
-                        IoWriteFuture eof = sendEof();
-                        if (eof != null) {
-                            eof.addListener(f -> eofSent.setClosed());
-                            return;
-                        }
-                    } catch (IOException e) {
-                        getSession().exceptionCaught(e);
-                    }
-                    eofSent.setClosed();
-                });
-                return eofSent;
-            }
-        };
+        out = new EofOnCloseOutputStream(this);
         connector.connect(target.get().host(), target.get().port(), this).whenComplete((connection, failure) -> {
             if (failure != null) {
                 signalChannelOpenFailure(failure);
@@ -242,5 +222,15 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         ChannelAsyncOutputStream stream = out;
         return stream == null ? super.getInnerCloseable()
                 : builder().close(stream).close(super.getInnerCloseable()).build();
+    }
+
+    @Override
+    public Object lock() {
+        return futureLock;
+    }
+
+    @Override
+    public IoWriteFuture eof() throws IOException {
+        return sendEof();
     }
 }

@@ -30,12 +30,12 @@ final class SshClientSetup {
     private SshClientSetup() {
     }
 
-    static TunnelSshClient create(TunnelClientConfig config, ClientTransport transport, HostKeyCheck hostKeys,
+    static TunnelSshClient create(TunnelClientConfig config, EndpointCrypto crypto, ClientTransport transport, HostKeyCheck hostKeys,
             @Nullable ClientAgentForwarding agent, TrafficCounters counters, Predicate<Session> onDraining) {
         TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
-        SshDefaults.apply(client, ClientBuilder.DH2KEX);
+        crypto.apply(client, ClientBuilder.DH2KEX);
         client.setServerKeyVerifier(hostKeys);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);

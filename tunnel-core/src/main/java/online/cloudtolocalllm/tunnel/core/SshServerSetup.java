@@ -7,7 +7,6 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.spi.Authenticator;
 import online.cloudtolocalllm.tunnel.spi.Identity;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionHeartbeatController;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -34,13 +33,13 @@ final class SshServerSetup {
     private SshServerSetup() {
     }
 
-    static TunnelSshServer create(TunnelServerConfig config, KeyPair hostKey, Authenticator authenticator,
+    static TunnelSshServer create(TunnelServerConfig config, EndpointCrypto crypto, KeyPair hostKey, Authenticator authenticator,
             ServerRoutes routes, ForwardPolicy forwardPolicy, ServerAgents agents, TrafficCounters counters) {
         TunnelSshServer server = (TunnelSshServer) ServerBuilder.builder()
                 .factory(() -> new TunnelSshServer(counters))
                 .build();
-        SshDefaults.apply(server, ServerBuilder.DH2KEX);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        crypto.apply(server, ServerBuilder.DH2KEX);
+        server.setKeyPairProvider(new SingleHostKey(hostKey));
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setPasswordAuthenticator((user, token, session) -> tokenLogin(authenticator, user, token, session));
         server.setPublickeyAuthenticator((user, key, session) -> keyLogin(authenticator, user, key, session));

@@ -5,11 +5,8 @@ import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.channel.StreamingChannel;
-import org.apache.sshd.common.future.CloseFuture;
-import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -18,7 +15,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * A channel this side opens to carry one {@link ChannelTunnelStream}: {@code forwarded-tcpip} (server to a client's
  * service) or {@code direct-tcpip} (client to a target the server allows). Both open with the same four fields.
  */
-final class StreamChannel extends AbstractClientChannel {
+final class StreamChannel extends AbstractClientChannel implements EofOnCloseOutputStream.Channel {
     static final String FORWARDED = "forwarded-tcpip";
     static final String DIRECT = "direct-tcpip";
 
@@ -68,25 +65,7 @@ final class StreamChannel extends AbstractClientChannel {
 
     @Override
     protected void doOpen() {
-        asyncIn = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA) {
-            @Override
-            protected CloseFuture doCloseGracefully() {
-                DefaultCloseFuture eofSent = new DefaultCloseFuture(getChannelId(), futureLock);
-                super.doCloseGracefully().addListener(written -> {
-                    try {
-                        IoWriteFuture eof = sendEof();
-                        if (eof != null) {
-                            eof.addListener(f -> eofSent.setClosed());
-                            return;
-                        }
-                    } catch (IOException e) {
-                        getSession().exceptionCaught(e);
-                    }
-                    eofSent.setClosed();
-                });
-                return eofSent;
-            }
-        };
+        asyncIn = new EofOnCloseOutputStream(this);
     }
 
     @Override
@@ -112,5 +91,15 @@ final class StreamChannel extends AbstractClientChannel {
         } catch (IOException e) {
             close(true);
         }
+    }
+
+    @Override
+    public Object lock() {
+        return futureLock;
+    }
+
+    @Override
+    public IoWriteFuture eof() throws IOException {
+        return sendEof();
     }
 }

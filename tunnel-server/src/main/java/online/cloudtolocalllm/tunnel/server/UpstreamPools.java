@@ -49,7 +49,11 @@ final class UpstreamPools implements AutoCloseable {
 
     private Pool<Upstream> pool(EventLoop loop, ByteBufAllocator alloc, IngressTarget target) {
         Key key = new Key(loop, target.user(), target.service());
-        return pools.computeIfAbsent(key, k -> Pool.builder("ingress " + k.user() + "/" + k.service(),
+        Pool<Upstream> existing = pools.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        Pool<Upstream> created = Pool.builder("ingress " + key.user() + "/" + key.service(),
                         new UpstreamFactory(loop, alloc, server, target))
                 .minIdle(settings.minIdle())
                 .maxSize(settings.maxSize())
@@ -57,7 +61,16 @@ final class UpstreamPools implements AutoCloseable {
                 .maxIdle(settings.maxIdle())
                 .clock(clock)
                 .maintenance(maintenance, java.time.Duration.ofSeconds(30))
-                .build());
+                .build();
+        Pool<Upstream> raced = pools.putIfAbsent(key, created);
+        if (raced != null) {
+            created.close();
+            return raced;
+        }
+        if (settings.minIdle() > 0) {
+            created.maintain(); // warm up now rather than at the first maintenance pass
+        }
+        return created;
     }
 
     private void dropRoute(String user, String service) {

@@ -83,7 +83,8 @@ class EventsAndMetricsTest {
         Instant after = Instant.now();
 
         List<TunnelEvent> startup = clientEvents.all();
-        assertThat(startup).extracting(TunnelEvent::type).containsExactly(TunnelEvent.Type.CONNECTING, TunnelEvent.Type.CONNECTED);
+        assertThat(startup).extracting(TunnelEvent::type)
+                .containsExactly(TunnelEvent.Type.CONNECTING, TunnelEvent.Type.KEY_EXCHANGED, TunnelEvent.Type.CONNECTED);
         assertThat(startup.getFirst().attempt()).isEqualTo(1);
         TunnelEvent connected = startup.getLast();
         assertThat(connected.time()).isBetween(before, after);

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.api.PoolSettings;
+import online.cloudtolocalllm.tunnel.testing.Await;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;
@@ -147,6 +149,32 @@ class IngressTest {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"created\":" + opened).contains("\"reused\":" + (requests - opened));
+    }
+
+    @Test
+    void warmsUpTheMinimumOfIdleConnectionsOnceAServiceIsUsed() throws Exception {
+        tunnel.close();
+        tunnel = TestServer.start(dataDir, b -> b.ingressPool(new PoolSettings(3, 16, Duration.ofHours(1), Duration.ofMinutes(1))));
+        tunnel.connect("alice", new ExposedService("llm", "127.0.0.1", local.port()));
+
+        assertThat(getClosingConnection("/t/alice/llm/echo")).startsWith("HTTP/1.1 200");
+
+        Await.until(Duration.ofSeconds(10), "at least three idle upstreams", () -> idleUpstreams() >= 3);
+        assertThat(tunnel.server().metrics().openStreams()).as("each warm upstream is an open channel").isEqualTo(idleUpstreams());
+    }
+
+    private int idleUpstreams() {
+        try {
+            String health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher idle = java.util.regex.Pattern.compile("\"idle\":(\\d+)").matcher(health);
+            return idle.find() ? Integer.parseInt(idle.group(1)) : -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One GET on a new connection that asks to be closed afterwards; the whole answer. */

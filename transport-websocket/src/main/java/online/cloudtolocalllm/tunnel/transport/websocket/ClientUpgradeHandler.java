@@ -50,7 +50,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             return;
         }
         // the frame handlers go in before the HTTP codec leaves, so bytes that came with the 101 reach them
-        WebSocketFrameConnection connection = new WebSocketFrameConnection(ctx.channel(), config.idleTimeout());
+        WebSocketFrameConnection connection = new WebSocketFrameConnection(ctx.channel(), config.idleTimeout(), true);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameSize()));
         pipeline.addLast("ws-keepalive", new IdleStateHandler(config.idleTimeout().toMillis(),

@@ -111,7 +111,7 @@ public final class NettyWebSocketUpgrade {
             return;
         }
         // the handlers go in before the 101 goes out, so no frame can arrive ahead of them
-        WebSocketFrameConnection connection = new WebSocketFrameConnection(channel, settings.keepAliveTimeout());
+        WebSocketFrameConnection connection = new WebSocketFrameConnection(channel, settings.keepAliveTimeout(), false);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameSize()));
         pipeline.addLast("ws-keepalive", new IdleStateHandler(settings.keepAliveTimeout().toMillis(),

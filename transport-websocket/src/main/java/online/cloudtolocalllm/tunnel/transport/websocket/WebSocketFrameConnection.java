@@ -17,13 +17,17 @@ import java.time.Duration;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
 
 /**
- * A server-side WebSocket as a frame connection: binary frames carry SSH, text frames are refused with 1003,
- * pings go out when the line is quiet, pongs answer the peer's pings, and frames over the limit close with 1009.
+ * A WebSocket as a frame connection: binary frames carry SSH, text frames are refused with 1003, pings go out when
+ * the line is quiet, pongs answer the peer's pings, and frames over the limit close with 1009. A client's frames are
+ * masked as {@link MaskedBinaryFrames} encodes them.
  */
 final class WebSocketFrameConnection extends NettyFrameConnection {
+    private final boolean masks;
 
-    WebSocketFrameConnection(Channel channel, Duration keepAliveTimeout) {
+    /** {@code masks}: the client side, whose frames carry a mask. */
+    WebSocketFrameConnection(Channel channel, Duration keepAliveTimeout, boolean masks) {
         super(channel, keepAliveTimeout);
+        this.masks = masks;
     }
 
     @Override
@@ -61,6 +65,13 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
 
     @Override
     protected Object encode(ByteBuf frame) {
+        if (masks && frame.hasArray()) {
+            try {
+                return MaskedBinaryFrames.encode(channel().alloc(), frame);
+            } finally {
+                frame.release();
+            }
+        }
         return new BinaryWebSocketFrame(frame);
     }
 

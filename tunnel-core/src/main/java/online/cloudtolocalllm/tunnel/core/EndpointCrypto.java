@@ -1,0 +1,100 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import online.cloudtolocalllm.tunnel.api.Components;
+import online.cloudtolocalllm.tunnel.api.CryptoOptions;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.spi.CipherSuite;
+import online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider;
+import online.cloudtolocalllm.tunnel.spi.KeyStoreProvider;
+import online.cloudtolocalllm.tunnel.spi.Providers;
+import online.cloudtolocalllm.tunnel.spi.SshKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.helpers.AbstractFactoryManager;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.DHFactory;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.mac.Mac;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An endpoint's crypto: the cipher suite a {@link CipherSuiteProvider} made from its options (absent when no
+ * provider is on the path and the options ask for nothing but the defaults: the engine's built-in lists then
+ * apply), its key in a token if it has one, and its rekey limits.
+ */
+record EndpointCrypto(Optional<CipherSuite> suite, Optional<SshKey> key, CryptoOptions options) {
+    static final String ARTIFACT = "online.cloudtolocalllm.tunnel:crypto";
+
+    /** Resolves {@code options} through the providers given in {@code components} or found on the path. */
+    static EndpointCrypto resolve(CryptoOptions options, Components components) {
+        return new EndpointCrypto(suite(options, components), options.key().map(uri -> key(uri, components)), options);
+    }
+
+    private static Optional<CipherSuite> suite(CryptoOptions options, Components components) {
+        if (components.get(CipherSuiteProvider.class).isEmpty() && Providers.discover(CipherSuiteProvider.class).isEmpty()) {
+            if (options.choosesAlgorithms()) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR,
+                        "Choosing SSH algorithms (" + options + ") needs a cipher-suite provider: add the artifact " + ARTIFACT);
+            }
+            return Optional.empty();
+        }
+        String profile = options.profile().orElse(CipherSuiteProvider.DEFAULT_PROFILE);
+        if (components.get(CipherSuiteProvider.class).isEmpty()) {
+            List<String> known = Providers.discover(CipherSuiteProvider.class).stream().filter(CipherSuiteProvider::isAvailable)
+                    .flatMap(p -> p.profiles().stream()).distinct().sorted().toList();
+            if (!known.contains(profile)) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Unknown crypto profile '" + profile + "'; known: "
+                        + String.join(", ", known));
+            }
+        }
+        CipherSuiteProvider provider = Providers.select(CipherSuiteProvider.class, components, null,
+                p -> p.profiles().contains(profile), ARTIFACT + " (for the crypto profile '" + profile + "')");
+        return Optional.of(provider.create(options));
+    }
+
+    private static SshKey key(URI location, Components components) {
+        return Providers.select(KeyStoreProvider.class, components, null, p -> p.supports(location),
+                ARTIFACT + " (for " + location.getScheme() + ": keys)").create(location);
+    }
+
+    /** Installs the algorithms, the rekey limits and the token-key signatures on {@code manager}. */
+    void apply(AbstractFactoryManager manager, Function<DHFactory, KeyExchangeFactory> kexFactory) {
+        SshDefaults.apply(manager, kexFactory);
+        suite.ifPresent(s -> {
+            manager.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(true,
+                    resolve(s.kex(), BuiltinDHFactories::fromFactoryName, "key exchange"), kexFactory));
+            manager.setCipherFactories(resolve(s.ciphers(), BuiltinCiphers::fromFactoryName, "cipher")
+                    .stream().<NamedFactory<Cipher>>map(c -> c).toList());
+            manager.setMacFactories(resolve(s.macs(), BuiltinMacs::fromFactoryName, "MAC")
+                    .stream().<NamedFactory<Mac>>map(m -> m).toList());
+            manager.setSignatureFactories(resolve(s.signatures(), BuiltinSignatures::fromFactoryName, "signature")
+                    .stream().<NamedFactory<Signature>>map(sig -> sig).toList());
+        });
+        key.ifPresent(k -> manager.setSignatureFactories(TokenSignatures.route(manager.getSignatureFactories(), k)));
+        CoreModuleProperties.REKEY_BYTES_LIMIT.set(manager, options.rekeyBytes());
+        CoreModuleProperties.REKEY_TIME_LIMIT.set(manager, options.rekeyInterval());
+    }
+
+    private static <T extends OptionalFeature> List<T> resolve(List<String> names, Function<String, @Nullable T> lookup,
+            String what) {
+        return names.stream().map(name -> {
+            T found = lookup.apply(name);
+            if (found == null || !found.isSupported()) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "The SSH engine " + (found == null ? "has no " : "cannot run the ")
+                        + what + " '" + name + "' here");
+            }
+            return found;
+        }).toList();
+    }
+}

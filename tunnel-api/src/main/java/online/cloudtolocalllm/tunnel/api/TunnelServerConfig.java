@@ -45,6 +45,7 @@ public final class TunnelServerConfig {
     private final PoolSettings ingressPool;
     private final Clock clock;
     private final CryptoOptions crypto;
+    private final @Nullable TlsSettings tls;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -69,10 +70,14 @@ public final class TunnelServerConfig {
         this.ingressPool = b.ingressPool;
         this.clock = b.clock;
         this.crypto = b.crypto;
+        this.tls = b.tls;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
             throw new IllegalArgumentException("Give either a JWT secret or a JWKS URL, not both");
+        }
+        if (tls != null && listen == null) {
+            throw new IllegalArgumentException("TLS settings need a listen address: an embedded server's host terminates TLS");
         }
         if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
             throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
@@ -192,6 +197,11 @@ public final class TunnelServerConfig {
         return crypto;
     }
 
+    /** TLS on the server's port; absent means plaintext only. */
+    public Optional<TlsSettings> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -205,7 +215,7 @@ public final class TunnelServerConfig {
         return "TunnelServerConfig[listen=" + listen + ", dataDir=" + dataDir + ", jwt="
                 + (jwtSecret != null ? "HS256" : jwksUrl != null ? jwksUrl : "none") + ", authorizedKeys=" + authorizedKeys
                 + ", public=" + publicServices + ", forwardAllow=" + forwardAllow
-                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + "]";
+                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + (tls != null ? ", tls=" + tls : "") + "]";
     }
 
     /** Builds a {@link TunnelServerConfig}; each setter checks its value at once. */
@@ -230,6 +240,7 @@ public final class TunnelServerConfig {
         private PoolSettings ingressPool = PoolSettings.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private CryptoOptions crypto = CryptoOptions.defaults();
+        private @Nullable TlsSettings tls;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -360,6 +371,12 @@ public final class TunnelServerConfig {
         /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
         public Builder crypto(CryptoOptions crypto) {
             this.crypto = Objects.requireNonNull(crypto, "crypto");
+            return this;
+        }
+
+        /** Turns on TLS on the server's port (needs a listen address: the server host terminates it). */
+        public Builder tls(TlsSettings tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 

@@ -30,7 +30,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
         verified.checkServerTrusted(chain, authType, socket);
-        TlsPins.check(pins, withAnchor(chain), String.valueOf(socket.getRemoteSocketAddress()));
+        TlsPins.check(pins, withAnchor(chain), socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
     }
 
     @Override

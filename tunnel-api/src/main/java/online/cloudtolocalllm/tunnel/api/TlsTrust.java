@@ -2,6 +2,9 @@ package online.cloudtolocalllm.tunnel.api;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +61,16 @@ public final class TlsTrust {
     /** Whether this is the default: the JDK's trust store and no pins. */
     public boolean isSystem() {
         return certificates == null && pins.isEmpty();
+    }
+
+    /** The public-key pin of {@code certificate}: {@code sha256/} and the Base64 SHA-256 of its SubjectPublicKeyInfo. */
+    public static String pinOf(X509Certificate certificate) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+            return PIN_PREFIX + Base64.getEncoder().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** {@code pin} if it is {@code sha256/} and the Base64 of 32 bytes; an exception saying what is wrong otherwise. */

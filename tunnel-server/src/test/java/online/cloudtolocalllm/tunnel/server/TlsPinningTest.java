@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.nio.file.Path;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TlsSettings;
+import online.cloudtolocalllm.tunnel.api.TlsTrust;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -65,7 +66,7 @@ class TlsPinningTest {
         assertThat(server.connect(client(server, transport).tlsTrust(ca.caFile()).tlsPins(certificate.pin()).build()).state())
                 .isEqualTo(TunnelState.CONNECTED);
         assertThat(server.connect(client(server, transport).tlsTrust(ca.caFile())
-                .tlsPins("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", TestCertificates.pin(ca.caCertificate())).build())
+                .tlsPins("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", TlsTrust.pinOf(ca.caCertificate())).build())
                 .state()).isEqualTo(TunnelState.CONNECTED);
     }
 
@@ -83,7 +84,7 @@ class TlsPinningTest {
 
         assertThat(failure.getMessage()).contains("expected " + otherKey)
                 .contains(certificate.pin() + " (CN=server)")
-                .contains(TestCertificates.pin(ca.caCertificate()));
+                .contains(TlsTrust.pinOf(ca.caCertificate()));
         assertThat(events.all()).as("refused for good, not retried").noneMatch(EventLog.type(TunnelEvent.Type.RECONNECTING));
         assertThat(server.server().sessions()).isEmpty();
     }

@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -23,6 +22,7 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import online.cloudtolocalllm.tunnel.api.TlsTrust;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -73,7 +73,7 @@ public final class TestCertificates {
     public record Issued(Path chainFile, Path keyFile, X509Certificate certificate, KeyPair keys) {
         /** The certificate's public-key pin, {@code sha256/BASE64}. */
         public String pin() {
-            return TestCertificates.pin(certificate);
+            return TlsTrust.pinOf(certificate);
         }
     }
 
@@ -118,16 +118,6 @@ public final class TestCertificates {
         Path chain = write(dir.resolve(name + "-chain.pem"), pem("CERTIFICATE", encoded(certificate)) + pem("CERTIFICATE", encoded(ca)));
         Path key = write(dir.resolve(name + "-key.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         return new Issued(chain, key, certificate, keys);
-    }
-
-    /** The public-key pin of {@code certificate}: {@code sha256/} and the Base64 SHA-256 of its SubjectPublicKeyInfo. */
-    public static String pin(X509Certificate certificate) {
-        try {
-            return "sha256/" + Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static X509Certificate sign(X500Name subject, X500Name issuer, byte[] publicKey, PrivateKey signer, boolean ca,

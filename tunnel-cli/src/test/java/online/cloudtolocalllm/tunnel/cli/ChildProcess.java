@@ -34,6 +34,8 @@ final class ChildProcess implements AutoCloseable {
     private final BlockingQueue<Line> unread = new LinkedBlockingQueue<>();
     private final List<Line> lines = new ArrayList<>();
     private final StringBuffer stderr = new StringBuffer();
+    private final Thread stdoutReader;
+    private final Thread stderrReader;
 
     private ChildProcess(List<String> command) {
         this.name = String.join(" ", command);
@@ -43,8 +45,8 @@ final class ChildProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
-        Thread.ofPlatform().daemon().name("stdout-reader").start(() -> readLines(process.getInputStream()));
-        Thread.ofPlatform().daemon().name("stderr-reader").start(() -> readInto(process.getErrorStream(), stderr));
+        stdoutReader = Thread.ofPlatform().daemon().name("stdout-reader").start(() -> readLines(process.getInputStream()));
+        stderrReader = Thread.ofPlatform().daemon().name("stderr-reader").start(() -> readInto(process.getErrorStream(), stderr));
     }
 
     /** The java binary running this test. */
@@ -83,6 +85,9 @@ final class ChildProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still runs after " + timeout + "\nstdout: " + stdout() + "\nstderr: " + stderr());
         }
+        // the readers may not have taken the last output yet when the exit is seen
+        stdoutReader.join(Duration.ofSeconds(5));
+        stderrReader.join(Duration.ofSeconds(5));
         return process.exitValue();
     }
 

@@ -4,6 +4,7 @@ module online.cloudtolocalllm.tunnel.testing {
     requires online.cloudtolocalllm.tunnel.core;
     requires transitive org.junit.jupiter.api;
     requires org.assertj.core;
+    requires org.bouncycastle.provider;
     requires jdk.httpserver;
     requires java.net.http;
     requires static org.jspecify;

@@ -28,7 +28,13 @@ public enum ErrorCode {
     /** Phase 2: the agent, the forwarding policy or the user's confirmation refused an agent operation. */
     AGENT_REFUSED("TUNNEL_016", ErrorCategory.AUTHENTICATION, 403, "SSH agent refused the operation"),
     /** Phase 2: the server's policy does not allow agent forwarding. */
-    AGENT_FORWARDING_FORBIDDEN("TUNNEL_017", ErrorCategory.AUTHENTICATION, 403, "Agent forwarding forbidden by the server");
+    AGENT_FORWARDING_FORBIDDEN("TUNNEL_017", ErrorCategory.AUTHENTICATION, 403, "Agent forwarding forbidden by the server"),
+    /** Phase 2: the server's port takes TLS only, and a plaintext request came. */
+    TLS_REQUIRED("TUNNEL_018", ErrorCategory.PROTOCOL, 426, "TLS required"),
+    /** Phase 2: the TLS handshake with the server failed: an untrusted certificate, a host name mismatch, no common protocol. */
+    TLS_HANDSHAKE_FAILED("TUNNEL_019", ErrorCategory.AUTHENTICATION, 502, "TLS handshake failed"),
+    /** Phase 2: the server's certificate chain is trusted but has none of the pinned public keys. */
+    TLS_PIN_MISMATCH("TUNNEL_020", ErrorCategory.AUTHENTICATION, 502, "TLS public-key pin mismatch");
 
     private final String code;
     private final ErrorCategory category;

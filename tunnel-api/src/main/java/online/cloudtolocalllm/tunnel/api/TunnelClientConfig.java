@@ -31,6 +31,7 @@ public final class TunnelClientConfig {
     private final @Nullable String agent;
     private final boolean drainHandoff;
     private final CryptoOptions crypto;
+    private final TlsTrust tlsTrust;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -52,6 +53,7 @@ public final class TunnelClientConfig {
         this.agent = b.agent;
         this.drainHandoff = b.drainHandoff;
         this.crypto = b.crypto;
+        this.tlsTrust = b.tlsTrust;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (token == null && identityFile == null && crypto.key().isEmpty()) {
@@ -67,6 +69,9 @@ public final class TunnelClientConfig {
         if (agent != null && !forwardAgent) {
             throw new IllegalArgumentException("agent(" + agent + ") names the local agent to forward, but forwarding is off:"
                     + " turn it on with forwardAgent(true)");
+        }
+        if (!tlsTrust.isSystem() && !"wss".equalsIgnoreCase(server.getScheme())) {
+            throw new IllegalArgumentException("TLS trust and pins apply to wss:// servers, not " + server);
         }
         long names = services.stream().map(ExposedService::name).distinct().count();
         if (names != services.size()) {
@@ -110,6 +115,7 @@ public final class TunnelClientConfig {
         b.agent = agent;
         b.drainHandoff = drainHandoff;
         b.crypto = crypto;
+        b.tlsTrust = tlsTrust;
         b.listeners.addAll(listeners);
         b.components = components;
         return b;
@@ -205,6 +211,11 @@ public final class TunnelClientConfig {
         return crypto;
     }
 
+    /** How a {@code wss://} server's certificate is verified: trusted certificates and public-key pins. */
+    public TlsTrust tlsTrust() {
+        return tlsTrust;
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -217,7 +228,8 @@ public final class TunnelClientConfig {
     public String toString() {
         return "TunnelClientConfig[server=" + server + ", user=" + user + ", services=" + services + ", hostKeys="
                 + hostKeys + ", token=" + (token == null ? "none" : "***")
-                + (forwardAgent ? ", forwardAgent=" + (agent == null ? "discovered" : agent) : "") + "]";
+                + (forwardAgent ? ", forwardAgent=" + (agent == null ? "discovered" : agent) : "")
+                + (tlsTrust.isSystem() ? "" : ", tls=" + tlsTrust) + "]";
     }
 
     /** Builds a {@link TunnelClientConfig}; each setter checks its value at once. */
@@ -239,6 +251,7 @@ public final class TunnelClientConfig {
         private @Nullable String agent;
         private boolean drainHandoff;
         private CryptoOptions crypto = CryptoOptions.defaults();
+        private TlsTrust tlsTrust = TlsTrust.system();
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -356,6 +369,21 @@ public final class TunnelClientConfig {
         /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
         public Builder crypto(CryptoOptions crypto) {
             this.crypto = Objects.requireNonNull(crypto, "crypto");
+            return this;
+        }
+
+        /** Trusts the CA (or server) certificates in this PEM file for {@code wss://} instead of the JDK's trust store. */
+        public Builder tlsTrust(Path certificates) {
+            this.tlsTrust = tlsTrust.withCertificates(certificates);
+            return this;
+        }
+
+        /**
+         * Accepts a {@code wss://} server only if its verified certificate chain holds one of these public keys
+         * ({@code sha256/BASE64} of the SubjectPublicKeyInfo); replaces pins set before. See {@link TlsTrust}.
+         */
+        public Builder tlsPins(String... pins) {
+            this.tlsTrust = tlsTrust.withPins(List.of(pins));
             return this;
         }
 

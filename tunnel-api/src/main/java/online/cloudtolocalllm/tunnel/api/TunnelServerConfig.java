@@ -46,6 +46,7 @@ public final class TunnelServerConfig {
     private final Duration ingressReconnectWait;
     private final Clock clock;
     private final CryptoOptions crypto;
+    private final @Nullable TlsSettings tls;
     private final List<TunnelListener> listeners;
     private final Components components;
 
@@ -71,10 +72,14 @@ public final class TunnelServerConfig {
         this.ingressReconnectWait = b.ingressReconnectWait;
         this.clock = b.clock;
         this.crypto = b.crypto;
+        this.tls = b.tls;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
             throw new IllegalArgumentException("Give either a JWT secret or a JWKS URL, not both");
+        }
+        if (tls != null && listen == null) {
+            throw new IllegalArgumentException("TLS settings need a listen address: an embedded server's host terminates TLS");
         }
         if (keepAliveTimeout.compareTo(keepAliveInterval) <= 0) {
             throw new IllegalArgumentException("keepAliveTimeout " + keepAliveTimeout
@@ -204,6 +209,11 @@ public final class TunnelServerConfig {
         return crypto;
     }
 
+    /** TLS on the server's port; absent means plaintext only. */
+    public Optional<TlsSettings> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     public List<TunnelListener> listeners() {
         return listeners;
     }
@@ -217,7 +227,7 @@ public final class TunnelServerConfig {
         return "TunnelServerConfig[listen=" + listen + ", dataDir=" + dataDir + ", jwt="
                 + (jwtSecret != null ? "HS256" : jwksUrl != null ? jwksUrl : "none") + ", authorizedKeys=" + authorizedKeys
                 + ", public=" + publicServices + ", forwardAllow=" + forwardAllow
-                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + "]";
+                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + (tls != null ? ", tls=" + tls : "") + "]";
     }
 
     /** Builds a {@link TunnelServerConfig}; each setter checks its value at once. */
@@ -243,6 +253,7 @@ public final class TunnelServerConfig {
         private Duration ingressReconnectWait = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private CryptoOptions crypto = CryptoOptions.defaults();
+        private @Nullable TlsSettings tls;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
 
@@ -379,6 +390,12 @@ public final class TunnelServerConfig {
         /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
         public Builder crypto(CryptoOptions crypto) {
             this.crypto = Objects.requireNonNull(crypto, "crypto");
+            return this;
+        }
+
+        /** Turns on TLS on the server's port (needs a listen address: the server host terminates it). */
+        public Builder tls(TlsSettings tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 

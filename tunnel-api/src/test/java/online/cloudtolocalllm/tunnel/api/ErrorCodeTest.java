@@ -31,6 +31,14 @@ class ErrorCodeTest {
     }
 
     @Test
+    void tlsFailuresHaveTheirOwnCodes() {
+        assertThat(ErrorCode.ofCode("TUNNEL_018")).isEqualTo(ErrorCode.TLS_REQUIRED);
+        assertThat(ErrorCode.TLS_REQUIRED.httpStatus()).isEqualTo(426);
+        assertThat(ErrorCode.ofCode("TUNNEL_019")).isEqualTo(ErrorCode.TLS_HANDSHAKE_FAILED);
+        assertThat(ErrorCode.ofCode("TUNNEL_020")).isEqualTo(ErrorCode.TLS_PIN_MISMATCH);
+    }
+
+    @Test
     void writesTheJsonBodyClientsParse() {
         assertThat(ErrorCode.AUTHENTICATION_FAILED.toJson("bad \"token\"\n"))
                 .isEqualTo("{\"code\":\"TUNNEL_002\",\"category\":\"authentication\",\"message\":\"bad \\\"token\\\"\\n\"}");

@@ -54,6 +54,8 @@ import picocli.CommandLine.Spec;
                 "      --expose llm=127.0.0.1:11434 --fingerprint SHA256:Xq5...",
                 "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" \\",
                 "      --expose llm=127.0.0.1:11434 --expose db=127.0.0.1:5432 --trust-on-first-use",
+                "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" --expose llm=127.0.0.1:11434 \\",
+                "      --tls-ca ca.pem --tls-pin sha256/x4Q... --fingerprint SHA256:Xq5...",
                 "  tunnel client --server ws://127.0.0.1:8080 --user alice --identity id_ed25519 \\",
                 "      --expose web=127.0.0.1:3000 --known-hosts known_hosts",
                 "  tunnel client --server wss://tunnel.example.com --token \"$JWT\" --forward-agent \\",
@@ -70,6 +72,9 @@ final class ClientCommand implements Callable<Integer> {
 
     @Mixin
     CryptoCliOptions crypto;
+
+    @Mixin
+    TlsClientOptions tls;
 
     @Option(names = "--server", paramLabel = "URI[#weight=N&priority=N]", required = true, split = ",",
             description = "The server's tunnel endpoint, like ws://host:8080 (the path defaults to /tunnel). Repeatable: "
@@ -201,6 +206,7 @@ final class ClientCommand implements Callable<Integer> {
                     }
                 });
         services.forEach(builder::expose);
+        tls.apply(builder);
         if (token != null) {
             builder.token(token);
         }

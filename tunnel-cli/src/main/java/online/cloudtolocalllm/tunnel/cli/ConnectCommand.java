@@ -65,6 +65,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", required = true, description = "Bearer token sent with the WebSocket upgrade.")
     String token;
 
+    @Mixin
+    TlsClientOptions tls;
+
     @Override
     public Integer call() throws Exception {
         TunnelClientConfig target = InvalidOptions.check(spec, this::target);
@@ -74,7 +77,7 @@ final class ConnectCommand implements Callable<Integer> {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
         try (ClientTransport transport = provider.create(new TransportConfig(CONNECT_TIMEOUT,
-                target.keepAliveInterval(), target.keepAliveTimeout(), 1 << 20))) {
+                target.keepAliveInterval(), target.keepAliveTimeout(), 1 << 20, target.tlsTrust()))) {
             FrameConnection connection = transport.connect(server, Map.of("Authorization", "Bearer " + token))
                     .orTimeout(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)
                     .get();
@@ -83,17 +86,17 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     /**
-     * The server URI with its default path, and the component overrides, the way a tunnel client would dial them.
+     * The server URI with its default path, TLS trust, and the component overrides, the way a tunnel client would dial them.
      * OpenSSH checks the host key itself; the policy given here is never consulted.
      */
     private TunnelClientConfig target() {
         if ((serverOption == null) == (serverParameter == null)) {
             throw new ParameterException(spec.commandLine(), "Give the server once: --server URI or SERVER");
         }
-        return TunnelClientConfig.builder()
+        return tls.apply(TunnelClientConfig.builder()
                 .server(serverOption != null ? serverOption : serverParameter)
                 .token(token)
-                .hostKeys(HostKeyPolicy.knownHosts(KnownHosts.defaultFile()))
+                .hostKeys(HostKeyPolicy.knownHosts(KnownHosts.defaultFile())))
                 .build();
     }
 }

@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
                 "      --public alice/docs --tcp-listener alice/db=127.0.0.1:15432",
                 "  tunnel server --listen 0.0.0.0:8080 --data-dir /var/lib/tunnel --jwt-secret \"$SECRET\" \\",
                 "      --agent-socket-dir /run/tunnel-agents",
+                "  tunnel server --listen 0.0.0.0:8443 --data-dir /var/lib/tunnel --jwt-secret \"$SECRET\" \\",
+                "      --tls-cert fullchain.pem --tls-key key.pem --require-tls",
                 "  tunnel server --config server.properties",
                 "      where server.properties has lines like listen=0.0.0.0:8080"})
 final class ServerCommand implements Callable<Integer> {
@@ -54,6 +56,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     CryptoCliOptions crypto;
+
+    @Mixin
+    TlsServerOptions tls;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Address to listen on; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
@@ -153,7 +158,12 @@ final class ServerCommand implements Callable<Integer> {
             server.start().join();
             String address = HostPort.format(server.address().orElseThrow());
             out.println("host key fingerprint: " + server.hostKeyFingerprint());
-            out.println("ready: tunnel endpoint ws://" + address + "/tunnel, ingress http://" + address + "/t/{user}/{service}/");
+            if (config.tls().isPresent()) {
+                out.println("tls public-key pin: " + tls.pin());
+                out.println("ready: tunnel endpoint wss://" + address + "/tunnel, ingress https://" + address + "/t/{user}/{service}/");
+            } else {
+                out.println("ready: tunnel endpoint ws://" + address + "/tunnel, ingress http://" + address + "/t/{user}/{service}/");
+            }
             out.flush();
             boolean terminated;
             do {
@@ -178,6 +188,7 @@ final class ServerCommand implements Callable<Integer> {
                 .ingressReconnectWait(ingressReconnectWait)
                 .ingressPool(new PoolSettings(ingressPoolMinIdle, ingressPoolSize, ingressPoolMaxAge, ingressPoolMaxIdle))
                 .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()));
+        tls.settings().ifPresent(builder::tls);
         if (jwtSecret != null) {
             builder.jwtSecret(jwtSecret);
         }

@@ -85,6 +85,7 @@ final class ChildProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still runs after " + timeout + "\nstdout: " + stdout() + "\nstderr: " + stderr());
         }
+        // the readers may not have taken the last output yet when the exit is seen
         stdoutReader.join(Duration.ofSeconds(5));
         stderrReader.join(Duration.ofSeconds(5));
         return process.exitValue();

@@ -40,4 +40,13 @@ class ConnectCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("ws://host:8080");
     }
+
+    @Test
+    void tlsTrustAppliesToWssServersOnly() {
+        CliRun.Result run = CliRun.run("connect", "--stdio", "--server", "ws://127.0.0.1:8080", "--token", "jwt",
+                "--tls-pin", "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("TLS trust and pins apply to wss:// servers");
+    }
 }

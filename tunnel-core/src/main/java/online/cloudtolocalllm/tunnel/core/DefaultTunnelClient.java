@@ -88,7 +88,7 @@ final class DefaultTunnelClient implements TunnelClient {
                 config.transportId().orElse(null), p -> p.supports(server),
                 "online.cloudtolocalllm.tunnel:transport-websocket (for " + server.getScheme() + "://)");
         this.transport = provider.create(new TransportConfig(config.connectTimeout(), config.keepAliveInterval(),
-                config.keepAliveTimeout(), 1 << 20));
+                config.keepAliveTimeout(), 1 << 20, config.tlsTrust()));
         this.localAgent = config.forwardAgent() ? Providers.select(LocalAgentProvider.class, config.components(), null,
                 p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(new LocalAgentContext(config, user)) : null;
         this.agentForwarding = localAgent == null ? null : new ClientAgentForwarding(localAgent,
@@ -362,7 +362,8 @@ final class DefaultTunnelClient implements TunnelClient {
     /** Failures that retrying with the same credentials and trust cannot fix. */
     private static boolean isFatal(TunnelException cause) {
         return switch (cause.code()) {
-            case AUTHENTICATION_FAILED, TOKEN_EXPIRED, CONFIGURATION_ERROR, FORBIDDEN -> true;
+            case AUTHENTICATION_FAILED, TOKEN_EXPIRED, CONFIGURATION_ERROR, FORBIDDEN, TLS_REQUIRED, TLS_HANDSHAKE_FAILED,
+                    TLS_PIN_MISMATCH -> true;
             case SSH_ERROR -> cause.detail().startsWith("Host key") || cause.detail().startsWith("SSH negotiation failed");
             default -> false;
         };

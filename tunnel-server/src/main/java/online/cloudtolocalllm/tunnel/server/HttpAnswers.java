@@ -38,6 +38,8 @@ final class HttpAnswers {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         if (status.code() == 401) {
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        } else if (status.code() == 426) {
+            response.headers().set(HttpHeaderNames.UPGRADE, "TLS/1.3");
         }
         if (status.code() == 503) {
             response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -219,7 +220,7 @@ final class IngressExchange {
             String client = remote.getAddress().getHostAddress();
             headers.set("X-Forwarded-For", previous == null ? client : previous + ", " + client);
         }
-        headers.set("X-Forwarded-Proto", "http");
+        headers.set("X-Forwarded-Proto", ctx.pipeline().get(SslHandler.class) != null ? "https" : "http");
         headers.set("X-Forwarded-Prefix", target.prefix());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.path(), headers);
     }

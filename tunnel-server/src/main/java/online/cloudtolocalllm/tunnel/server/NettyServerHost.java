@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyIo;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -20,7 +21,10 @@ import online.cloudtolocalllm.tunnel.spi.ServerHost;
 import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
 import org.jspecify.annotations.Nullable;
 
-/** Listens on the server's one port; each accepted connection starts with a {@link ConnectionSniffer}. */
+/**
+ * Listens on the server's one port, with TLS if configured; each accepted connection starts with a
+ * {@link ConnectionSniffer}.
+ */
 final class NettyServerHost implements ServerHost {
     private final ServerHostContext context;
     private final HostState state;
@@ -38,6 +42,12 @@ final class NettyServerHost implements ServerHost {
     public CompletableFuture<InetSocketAddress> start() {
         InetSocketAddress address = context.config().listen().orElseThrow(() ->
                 new TunnelException(ErrorCode.CONFIGURATION_ERROR, "The Netty host needs a listen address"));
+        @Nullable SslContext tls;
+        try {
+            tls = context.config().tls().map(ServerTls::context).orElse(null);
+        } catch (TunnelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         new ServerBootstrap()
                 .group(boss, workers)
@@ -50,7 +60,7 @@ final class NettyServerHost implements ServerHost {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        channel.pipeline().addLast("sniffer", new ConnectionSniffer(state));
+                        channel.pipeline().addLast("sniffer", new ConnectionSniffer(state, tls));
                     }
                 })
                 .bind(address)

@@ -87,7 +87,8 @@ public final class TestHttpService implements AutoCloseable {
         var headers = exchange.getResponseHeaders();
         headers.set("X-Seen-Method", exchange.getRequestMethod());
         headers.set("X-Seen-Uri", exchange.getRequestURI().toString());
-        for (String name : List.of("Host", "Authorization", "X-Custom", "X-Forwarded-For", "X-Forwarded-Prefix", "Connection")) {
+        for (String name : List.of("Host", "Authorization", "X-Custom", "X-Forwarded-For", "X-Forwarded-Prefix", "X-Forwarded-Proto",
+                "Connection")) {
             String value = exchange.getRequestHeaders().getFirst(name);
             headers.set("X-Seen-" + name, value == null ? "(none)" : value);
         }

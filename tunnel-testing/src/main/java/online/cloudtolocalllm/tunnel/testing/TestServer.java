@@ -58,6 +58,16 @@ public final class TestServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port() + "/tunnel");
     }
 
+    /** The tunnel endpoint over TLS, {@code wss://127.0.0.1:port/tunnel}, for a server with TLS settings. */
+    public URI secureTunnelUri() {
+        return URI.create("wss://127.0.0.1:" + port() + "/tunnel");
+    }
+
+    /** The ingress URL over TLS of {@code path} on {@code user}'s {@code service}, for a server with TLS settings. */
+    public URI secureIngress(String user, String service, String path) {
+        return URI.create("https://127.0.0.1:" + port() + "/t/" + user + "/" + service + path);
+    }
+
     /** The ingress URL of {@code path} on {@code user}'s {@code service}. */
     public URI ingress(String user, String service, String path) {
         return URI.create("http://127.0.0.1:" + port() + "/t/" + user + "/" + service + path);

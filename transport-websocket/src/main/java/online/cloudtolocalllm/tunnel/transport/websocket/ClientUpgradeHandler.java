@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -18,25 +19,28 @@ import online.cloudtolocalllm.tunnel.spi.TransportConfig;
 
 /**
  * Sends the WebSocket upgrade when the connection is up and reads the answer: a 101 turns the channel into a
- * {@link WebSocketFrameConnection}; anything else fails the connect with the server's error code and message.
+ * {@link WebSocketFrameConnection}; anything else fails the connect with the server's error code and message. A
+ * failed TLS handshake fails it with a TLS code ({@link TlsFailures}).
  */
 final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
     private final WebSocketClientHandshaker handshaker;
     private final TransportConfig config;
     private final CompletableFuture<FrameConnection> opened;
+    private final String endpoint;
 
-    ClientUpgradeHandler(WebSocketClientHandshaker handshaker, TransportConfig config, CompletableFuture<FrameConnection> opened) {
+    ClientUpgradeHandler(WebSocketClientHandshaker handshaker, TransportConfig config, CompletableFuture<FrameConnection> opened,
+            String endpoint) {
         this.handshaker = handshaker;
         this.config = config;
         this.opened = opened;
+        this.endpoint = endpoint;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         handshaker.handshake(ctx.channel()).addListener(sent -> {
             if (!sent.isSuccess()) {
-                opened.completeExceptionally(new TunnelException(ErrorCode.WEBSOCKET_ERROR,
-                        "Cannot send the WebSocket upgrade: " + sent.cause().getMessage(), sent.cause()));
+                fail(sent.cause(), "Cannot send the WebSocket upgrade");
             }
         });
         ctx.fireChannelActive();
@@ -68,6 +72,14 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            fail(handshake.cause(), "TLS handshake failed");
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         opened.completeExceptionally(new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "The server closed the connection during the upgrade"));
         ctx.fireChannelInactive();
@@ -75,7 +87,13 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        opened.completeExceptionally(new TunnelException(ErrorCode.WEBSOCKET_ERROR, "WebSocket upgrade failed: " + cause.getMessage(), cause));
+        fail(cause, "WebSocket upgrade failed");
         ctx.close();
+    }
+
+    private void fail(Throwable cause, String what) {
+        TunnelException tls = TlsFailures.classify(cause, endpoint);
+        opened.completeExceptionally(tls != null ? tls
+                : new TunnelException(ErrorCode.WEBSOCKET_ERROR, what + ": " + cause.getMessage(), cause));
     }
 }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,10 @@ import online.cloudtolocalllm.tunnel.spi.FrameConnection;
 import online.cloudtolocalllm.tunnel.spi.TransportConfig;
 import org.jspecify.annotations.Nullable;
 
-/** Dials WebSocket connections with Netty: TCP_NODELAY, TLS with host name checks for {@code wss}, no extensions. */
+/**
+ * Dials WebSocket connections with Netty: TCP_NODELAY, no extensions, and for {@code wss} TLS on the JDK's engine with
+ * host name checks, verified as the config's {@link online.cloudtolocalllm.tunnel.api.TlsTrust} says.
+ */
 final class NettyClientTransport implements ClientTransport {
     private final TransportConfig config;
     private volatile @Nullable SslContext tls;
@@ -52,6 +56,8 @@ final class NettyClientTransport implements ClientTransport {
             context = secure ? tls() : null;
         } catch (SSLException e) {
             return CompletableFuture.failedFuture(new TunnelException(ErrorCode.CONFIGURATION_ERROR, "TLS setup failed: " + e, e));
+        } catch (TunnelException e) {
+            return CompletableFuture.failedFuture(e);
         }
         ChannelFuture connecting = new Bootstrap()
                 .group(ClientEventLoops.group())
@@ -68,7 +74,7 @@ final class NettyClientTransport implements ClientTransport {
                         }
                         pipeline.addLast("http", new HttpClientCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(64 * 1024));
-                        pipeline.addLast("ws-upgrade", new ClientUpgradeHandler(handshaker, config, opened));
+                        pipeline.addLast("ws-upgrade", new ClientUpgradeHandler(handshaker, config, opened, uri.getHost() + ":" + port));
                     }
                 })
                 .connect(uri.getHost(), port);
@@ -90,7 +96,11 @@ final class NettyClientTransport implements ClientTransport {
     private SslContext tls() throws SSLException {
         SslContext context = tls;
         if (context == null) {
-            context = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+            context = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .trustManager(ServerCertificateTrust.of(config.tlsTrust()))
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
             tls = context;
         }
         return context;

@@ -119,7 +119,8 @@ final class OkHttpFrameConnection extends WebSocketListener implements FrameConn
             }
             return UpgradeRefusal.of(response.code(), body);
         }
-        return new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "Cannot reach " + uri + ": " + failure, failure);
+        TunnelException tls = TlsFailures.classify(failure, uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 443));
+        return tls != null ? tls : new TunnelException(ErrorCode.SERVER_UNAVAILABLE, "Cannot reach " + uri + ": " + failure, failure);
     }
 
     // ---- FrameConnection

@@ -1,11 +1,18 @@
 package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.spi.ClientTransport;
 import online.cloudtolocalllm.tunnel.spi.FrameConnection;
 import online.cloudtolocalllm.tunnel.spi.TransportConfig;
@@ -14,7 +21,8 @@ import okhttp3.Request;
 
 /**
  * Dials WebSocket connections with OkHttp: TCP_NODELAY on, pings at the keepalive interval (a missing pong fails
- * the connection), no compression (SSH bytes are encrypted and do not compress).
+ * the connection), no compression (SSH bytes are encrypted and do not compress). A {@code wss} server is verified as
+ * the config's {@link online.cloudtolocalllm.tunnel.api.TlsTrust} says, with OkHttp's own host name check.
  */
 final class OkHttpTransport implements ClientTransport {
     private final OkHttpClient client;
@@ -22,15 +30,29 @@ final class OkHttpTransport implements ClientTransport {
             Thread.ofPlatform().daemon().name("okhttp-ws-drain").factory());
 
     OkHttpTransport(TransportConfig config) {
-        this.client = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .socketFactory(new NoDelaySocketFactory())
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.connectTimeout())
                 .pingInterval(pingInterval(config))
                 .webSocketCloseTimeout(Duration.ofSeconds(5))
                 .minWebSocketMessageToCompress(Long.MAX_VALUE)
-                .retryOnConnectionFailure(false)
-                .build();
+                .retryOnConnectionFailure(false);
+        if (!config.tlsTrust().isSystem()) {
+            X509ExtendedTrustManager trust = ServerCertificateTrust.of(config.tlsTrust());
+            builder.sslSocketFactory(socketFactory(trust), trust);
+        }
+        this.client = builder.build();
+    }
+
+    private static SSLSocketFactory socketFactory(X509ExtendedTrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -21,6 +21,8 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client side of a {@code forwarded-tcpip} open whose local connection runs on the transport's own I/O thread
@@ -29,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * channel has taken what was read before. A refused local connection reaches the server as "connect failed".
  */
 final class LoopLocalServiceChannel extends AbstractServerChannel implements LocalConnection.Receiver, EofOnCloseOutputStream.Channel {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopLocalServiceChannel.class);
+
     private final Map<String, ExposedService> services;
     private final LocalConnector connector;
     private final Object lock = new Object();
@@ -65,6 +69,9 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         out = new EofOnCloseOutputStream(this);
         connector.connect(target.get().host(), target.get().port(), this).whenComplete((connection, failure) -> {
             if (failure != null) {
+                // sshd sends the server only the reason code, so the cause is told here
+                LOG.info("Cannot connect to {}:{} for {}: {}", target.get().host(), target.get().port(),
+                        open.connectedAddress(), failure.toString());
                 signalChannelOpenFailure(failure);
                 opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
                         "Cannot connect to " + target.get().host() + ":" + target.get().port() + ": " + failure.getMessage(),

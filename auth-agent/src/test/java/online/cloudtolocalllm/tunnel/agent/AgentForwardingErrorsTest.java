@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.nio.channels.ByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelState;
 import online.cloudtolocalllm.tunnel.core.KeyFiles;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.apache.sshd.common.SshException;
@@ -113,7 +115,7 @@ class AgentForwardingErrorsTest {
 
         TunnelClient client = connect(tunnel.clientConfig("alice"), AgentForwardingClient.builder().environment(nothing));
 
-        TunnelEvent failed = clientEvents.await(EventLog.agentFailure(ErrorCode.AGENT_NOT_CONFIGURED), "no agent configured");
+        TunnelEvent failed = clientEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_NOT_CONFIGURED), Duration.ofSeconds(10), "no agent configured");
         assertThat(failed.cause()).hasMessageStartingWith("TUNNEL_013: No SSH agent to forward: looked at SSH_AUTH_SOCK (not set), gpg-agent at "
                 + dir.resolve("no-gnupg").toAbsolutePath().resolve("S.gpg-agent.ssh"));
         assertTunnelUp(client);
@@ -127,7 +129,7 @@ class AgentForwardingErrorsTest {
 
         TunnelClient client = connect(tunnel.clientConfig("alice").agent(missing.toString()), AgentForwardingClient.builder());
 
-        TunnelEvent failed = clientEvents.await(EventLog.agentFailure(ErrorCode.AGENT_SOCKET_MISSING), "socket missing");
+        TunnelEvent failed = clientEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_SOCKET_MISSING), Duration.ofSeconds(10), "socket missing");
         assertThat(failed.cause()).hasMessage("TUNNEL_014: The SSH agent socket " + missing + " does not exist (is the agent running?)");
         assertTunnelUp(client);
     }
@@ -138,9 +140,9 @@ class AgentForwardingErrorsTest {
 
         TunnelClient client = connect(tunnel.clientConfig("alice").agent(agent.socket().toString()), AgentForwardingClient.builder());
 
-        TunnelEvent refused = clientEvents.await(EventLog.agentFailure(ErrorCode.AGENT_FORWARDING_FORBIDDEN), "server forbids");
+        TunnelEvent refused = clientEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_FORWARDING_FORBIDDEN), Duration.ofSeconds(10), "server forbids");
         assertThat(refused.cause()).hasMessage("TUNNEL_017: The server's policy does not allow agent forwarding");
-        serverEvents.await(EventLog.agentFailure(ErrorCode.AGENT_FORWARDING_FORBIDDEN), "the server logged its refusal");
+        serverEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_FORWARDING_FORBIDDEN), Duration.ofSeconds(10), "the server logged its refusal");
         assertTunnelUp(client);
         assertThat(tunnel.server().forwardedAgent("alice")).isEmpty();
     }
@@ -174,7 +176,7 @@ class AgentForwardingErrorsTest {
         assertThatThrownBy(() -> forwarded.connect().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(TunnelException.class)
                 .satisfies(e -> assertThat(((TunnelException) e).code()).isEqualTo(ErrorCode.AGENT_SOCKET_MISSING));
-        clientEvents.await(EventLog.agentFailure(ErrorCode.AGENT_SOCKET_MISSING), "the client says why");
+        clientEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_SOCKET_MISSING), Duration.ofSeconds(10), "the client says why");
         assertTunnelUp(client);
     }
 
@@ -202,7 +204,7 @@ class AgentForwardingErrorsTest {
 
         assertThatThrownBy(() -> forwarded.connect().get(10, TimeUnit.SECONDS)).cause().isInstanceOf(TunnelException.class)
                 .satisfies(e -> assertThat(((TunnelException) e).code()).isEqualTo(ErrorCode.AGENT_PERMISSION_DENIED));
-        TunnelEvent denied = clientEvents.await(EventLog.agentFailure(ErrorCode.AGENT_PERMISSION_DENIED), "the client says why");
+        TunnelEvent denied = clientEvents.await(AgentFailureEvents.of(ErrorCode.AGENT_PERMISSION_DENIED), Duration.ofSeconds(10), "the client says why");
         assertThat(denied.cause()).hasMessage("TUNNEL_015: Permission denied on the SSH agent at " + agent.socket()
                 + " (it belongs to another user?)");
         assertTunnelUp(client);

@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +11,7 @@ import online.cloudtolocalllm.tunnel.api.ForwardedAgent;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +77,7 @@ class GpgAgentForwardingTest {
                 .component(LocalAgentProvider.class, AgentForwardingClient.builder().environment(environment)
                         .audit(clientAudit).build())
                 .build());
-        clientEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), "gpg-agent forwarded");
+        clientEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), Duration.ofSeconds(10), "gpg-agent forwarded");
         ForwardedAgent forwarded = tunnel.server().forwardedAgent("alice").orElseThrow();
 
         assertThat(RemoteLogin.run(forwarded, sshd.port(), "echo via-gpg-agent").strip()).isEqualTo("via-gpg-agent");

@@ -21,6 +21,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.apache.sshd.common.SshException;
 import org.junit.jupiter.api.AfterEach;
@@ -93,8 +94,8 @@ class OpenSshAgentForwardingTest {
 
     @Test
     void serverCodeLogsIntoOpenSshWithEachKeyTypeWhileThePrivateKeysStayInTheAgent() throws Exception {
-        clientEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), "the server accepted forwarding");
-        serverEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), "the server saw alice's agent");
+        clientEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), Duration.ofSeconds(10), "the server accepted forwarding");
+        serverEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDED), Duration.ofSeconds(10), "the server saw alice's agent");
         assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
                 .as("the private key files were deleted after ssh-add: only the agent holds the keys")
                 .noneMatch(name -> name.startsWith("id_") && !name.endsWith(".pub"));
@@ -152,7 +153,7 @@ class OpenSshAgentForwardingTest {
 
         client.shutdown();
         assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
-        serverEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDING_ENDED), "the forwarding ended with the tunnel");
+        serverEvents.await(EventLog.type(TunnelEvent.Type.AGENT_FORWARDING_ENDED), Duration.ofSeconds(10), "the forwarding ended with the tunnel");
         Await.until(Duration.ofSeconds(10), "alice.sock removed", () -> !Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
         assertThat(tunnel.server().forwardedAgent("alice")).isEmpty();
     }

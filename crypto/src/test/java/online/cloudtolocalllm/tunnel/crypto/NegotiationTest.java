@@ -17,6 +17,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,7 @@ class NegotiationTest {
         assertThat(tunnel.server().sessions()).singleElement().satisfies(s -> assertThat(s.crypto()).isEqualTo(expected));
         assertThat(clientEvents.ofType(TunnelEvent.Type.KEY_EXCHANGED)).singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo(expected.toString()));
-        serverEvents.await(EventLog.keyExchange(expected.toString()), WAIT, "the server's key exchange event");
+        serverEvents.await(EventLog.detail(TunnelEvent.Type.KEY_EXCHANGED, expected.toString()), WAIT, "the server's key exchange event");
         assertEchoes();
     }
 
@@ -98,7 +99,7 @@ class NegotiationTest {
         TunnelClient client = connect(CryptoOptions.builder().kex(List.of("curve25519-sha256")).build());
 
         assertThat(client.crypto()).hasValueSatisfying(c -> assertThat(c.kex()).isEqualTo("curve25519-sha256"));
-        serverEvents.await(EventLog.keyExchange("kex=curve25519-sha256 "), WAIT, "the server's classical exchange");
+        serverEvents.await(EventLog.detail(TunnelEvent.Type.KEY_EXCHANGED, "kex=curve25519-sha256 "), WAIT, "the server's classical exchange");
         assertEchoes();
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +46,7 @@ class OpenSshInteropTest {
                     .redirectErrorStream(true).redirectOutput(stderr.toFile()).start();
             try {
                 serverEvents.await(e -> e.type() == TunnelEvent.Type.CONNECTED && "alice".equals(e.user()), WAIT, "ssh logs in");
-                TunnelEvent exchange = serverEvents.await(EventLog.keyExchange("kex=" + SNTRUP), WAIT, "the server's event");
+                TunnelEvent exchange = serverEvents.await(EventLog.detail(TunnelEvent.Type.KEY_EXCHANGED, "kex=" + SNTRUP), WAIT, "the server's event");
                 String kex = exchange.detail().split(" ")[0].substring("kex=".length());
                 // OpenSSH prefers ChaCha20-Poly1305, which the modern profile offers after AES-GCM
                 assertThat(exchange.detail()).contains("hostkey=ssh-ed25519", "cipher=chacha20-poly1305@openssh.com");

@@ -15,6 +15,7 @@ import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -24,6 +24,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelMetrics;
 import online.cloudtolocalllm.tunnel.api.TunnelSession;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;

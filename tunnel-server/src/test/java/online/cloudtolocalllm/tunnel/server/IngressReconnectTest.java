@@ -22,6 +22,7 @@ import java.util.function.IntPredicate;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;

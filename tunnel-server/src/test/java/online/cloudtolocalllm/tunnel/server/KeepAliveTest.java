@@ -15,6 +15,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;

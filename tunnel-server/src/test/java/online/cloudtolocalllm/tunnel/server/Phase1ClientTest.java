@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;

@@ -18,6 +18,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelSession;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;

@@ -36,6 +36,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestCertificates;
 import online.cloudtolocalllm.tunnel.testing.TestHttpService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;

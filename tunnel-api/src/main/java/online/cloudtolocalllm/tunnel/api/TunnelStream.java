@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 public interface TunnelStream extends AutoCloseable {
 
     /**
-     * Sends bytes. The future completes when the tunnel has taken them; wait for it before the next write,
-     * which is how back-pressure reaches the caller.
+     * Sends bytes, in call order; they are copied before this returns, so {@code data} may be reused at once. The
+     * future completes when the tunnel has taken them: wait for it (or keep only a few writes in flight) before
+     * writing more, which is how back-pressure reaches the caller.
      */
     CompletableFuture<Void> write(ByteBuffer data);
 

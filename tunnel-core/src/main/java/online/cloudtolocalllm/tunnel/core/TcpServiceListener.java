@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 /** Forwards each TCP connection on a local address to one user's service, a virtual thread per direction. */
 final class TcpServiceListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpServiceListener.class);
+    private static final int WRITES_IN_FLIGHT = 4;
 
     private final ServerSocket socket;
     private final String user;
@@ -81,14 +84,22 @@ final class TcpServiceListener implements AutoCloseable {
         }
     }
 
-    /** Copies the caller's bytes up the tunnel; a half-close becomes end of stream, and the answer still flows back. */
+    /**
+     * Copies the caller's bytes up the tunnel, with a few writes in flight so reading the socket and sending overlap
+     * (each write copies its bytes, and at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close
+     * becomes end of stream, and the answer still flows back.
+     */
     private static void copyToStream(Socket connection, TunnelStream stream) {
         byte[] buffer = new byte[32 * 1024];
+        ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         try {
             // not closed here: closing a socket's input stream closes the socket, and the answer is still coming
             InputStream in = connection.getInputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
-                stream.write(ByteBuffer.wrap(buffer, 0, n)).join();
+                inFlight.add(stream.write(ByteBuffer.wrap(buffer, 0, n)));
+                if (inFlight.size() >= WRITES_IN_FLIGHT) {
+                    inFlight.poll().join();
+                }
             }
             stream.shutdownOutput().join();
         } catch (IOException | RuntimeException e) {

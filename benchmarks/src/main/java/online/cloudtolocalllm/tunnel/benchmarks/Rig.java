@@ -1,0 +1,109 @@
+package online.cloudtolocalllm.tunnel.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a run starts on loopback: the backend and bulk sink, OpenSSH's sshd with one {@code -L} and one
+ * {@code -R} forward, and our server and client, plus the settings scenarios run with.
+ */
+final class Rig implements AutoCloseable {
+    private final Settings settings;
+    private final Path dir;
+    private final HttpBackend backend;
+    private final BulkSink sink;
+    private final OpenSsh openSsh;
+    private final OurTunnel ours;
+    private final List<Target> targets;
+    private final List<Proc> forwards;
+
+    private Rig(Settings settings, Path dir, HttpBackend backend, BulkSink sink, OpenSsh openSsh, OurTunnel ours,
+            List<Target> targets, List<Proc> forwards) {
+        this.settings = settings;
+        this.dir = dir;
+        this.backend = backend;
+        this.sink = sink;
+        this.openSsh = openSsh;
+        this.ours = ours;
+        this.targets = targets;
+        this.forwards = forwards;
+    }
+
+    static Rig start(Settings settings, Path dir, Path tunnelJar) throws IOException, InterruptedException {
+        HttpBackend backend = HttpBackend.start();
+        BulkSink sink = BulkSink.start();
+        OpenSsh openSsh = OpenSsh.start(dir.resolve("openssh"));
+        int httpL = Ports.free();
+        int bulkL = Ports.free();
+        int httpR = Ports.free();
+        int bulkR = Ports.free();
+        Proc sshL = openSsh.forwardLocal(httpL, backend.port());
+        Proc sshBulkL = openSsh.forwardLocal(bulkL, sink.port());
+        Proc sshR = openSsh.forwardRemote(httpR, backend.port());
+        Proc sshBulkR = openSsh.forwardRemote(bulkR, sink.port());
+        OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port());
+        List<Target> targets = List.of(
+                new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of),
+                new Target(Setups.SSH_L, httpL, "", bulkL, () -> openSshPids(openSsh, sshL, sshBulkL)),
+                new Target(Setups.SSH_R, httpR, "", bulkR, () -> openSshPids(openSsh, sshR, sshBulkR)),
+                new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
+                        ours.bulkPort(), ours::endpointPids));
+        return new Rig(settings, dir, backend, sink, openSsh, ours, targets, List.of(sshL, sshBulkL, sshR, sshBulkR));
+    }
+
+    /** Every sshd process (the idle connections add next to nothing) and this setup's ssh clients. */
+    private static List<Long> openSshPids(OpenSsh openSsh, Proc... clients) {
+        List<Long> pids = new ArrayList<>(openSsh.sshdPids());
+        for (Proc client : clients) {
+            pids.add(client.pid());
+        }
+        return pids;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    HttpBackend backend() {
+        return backend;
+    }
+
+    OpenSsh openSsh() {
+        return openSsh;
+    }
+
+    OurTunnel ours() {
+        return ours;
+    }
+
+    /** The header every request carries, so that all setups see the same bytes (only ours checks it). */
+    String authorization() {
+        return "Bearer " + ours.token();
+    }
+
+    /** Every setup, rotated by {@code repetition} so that no setup always runs first or last. */
+    List<Target> targets(int repetition) {
+        List<Target> rotated = new ArrayList<>(targets);
+        java.util.Collections.rotate(rotated, -repetition);
+        return rotated;
+    }
+
+    Target target(String name) {
+        return targets.stream().filter(target -> target.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() throws IOException {
+        ours.close();
+        forwards.forEach(Proc::close);
+        openSsh.close();
+        sink.close();
+        backend.close();
+    }
+}

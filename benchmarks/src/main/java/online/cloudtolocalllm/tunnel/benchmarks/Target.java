@@ -1,0 +1,23 @@
+package online.cloudtolocalllm.tunnel.benchmarks;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One way to reach the backend: directly or through a tunnel.
+ *
+ * @param name the setup's name ({@link Setups})
+ * @param httpPort the loopback port HTTP requests go to
+ * @param pathPrefix what goes before the backend's path ({@code /t/bench/http} through our ingress)
+ * @param bulkPort the loopback port that leads to the bulk sink
+ * @param endpointPids the tunnel ends' processes, whose CPU time is counted (none for direct)
+ */
+record Target(String name, int httpPort, String pathPrefix, int bulkPort, Supplier<List<Long>> endpointPids) {
+    String url(String path) {
+        return "http://127.0.0.1:" + httpPort + pathPrefix + path;
+    }
+
+    boolean isTunnel() {
+        return !name.equals(Setups.DIRECT);
+    }
+}

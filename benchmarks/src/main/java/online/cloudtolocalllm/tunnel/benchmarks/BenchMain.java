@@ -62,6 +62,7 @@ public final class BenchMain {
         ResultSet results = new ResultSet();
         Path work = Files.createTempDirectory("tunnel-bench-");
         try (Rig rig = Rig.start(settings, work, tunnelJar)) {
+            WarmUp.run(rig);
             for (Scenario scenario : SCENARIOS) {
                 if (only.isEmpty() || only.contains(scenario.number())) {
                     Log.info("scenario %d", scenario.number());

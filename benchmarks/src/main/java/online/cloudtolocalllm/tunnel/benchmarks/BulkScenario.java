@@ -77,7 +77,7 @@ final class BulkScenario implements Scenario {
         }
     }
 
-    private static String upload(int port, long bytes) throws IOException {
+    static String upload(int port, long bytes) throws IOException {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);

@@ -8,7 +8,8 @@ import java.util.List;
  * Scenario 5: memory per 100 idle tunnels, as the growth between a tenth of the tunnels and all of them (so that
  * start-up and class loading do not count): OpenSSH as {@code ssh -N -R} processes and the sshd processes serving
  * them; ours as one client JVM holding every tunnel (a client JVM per tunnel would measure the JVM, not the tunnel)
- * and our server. Resident memory from {@code /proc}, heap after a full GC from {@code jcmd}.
+ * and our server. Resident memory (RSS, and PSS, which splits pages that forked processes share) from
+ * {@code /proc}, heap after a full GC from {@code jcmd}.
  */
 final class MemoryScenario implements Scenario {
     private static final String SCENARIO = "5 memory";
@@ -32,13 +33,19 @@ final class MemoryScenario implements Scenario {
         List<Proc> clients = new ArrayList<>();
         try {
             open(rig, clients, first);
+            List<Long> clientPids = clients.stream().map(Proc::pid).toList();
             double serverBefore = ProcFs.rssKib(rig.openSsh().sshdPids());
-            double clientsBefore = ProcFs.rssKib(clients.stream().map(Proc::pid).toList());
+            double serverPssBefore = ProcFs.pssKib(rig.openSsh().sshdPids());
+            double clientsBefore = ProcFs.rssKib(clientPids);
+            double clientsPssBefore = ProcFs.pssKib(clientPids);
             open(rig, clients, all);
+            List<Long> allClientPids = clients.stream().map(Proc::pid).toList();
             double serverAfter = ProcFs.rssKib(rig.openSsh().sshdPids());
-            double clientsAfter = ProcFs.rssKib(clients.stream().map(Proc::pid).toList());
+            double clientsAfter = ProcFs.rssKib(allClientPids);
             record(results, "server RSS", Setups.SSH_R, serverBefore, serverAfter, first, all);
+            record(results, "server PSS", Setups.SSH_R, serverPssBefore, ProcFs.pssKib(rig.openSsh().sshdPids()), first, all);
             record(results, "client RSS", Setups.SSH_R, clientsBefore, clientsAfter, first, all);
+            record(results, "client PSS", Setups.SSH_R, clientsPssBefore, ProcFs.pssKib(allClientPids), first, all);
             results.add(new ResultSet.Metric.Key(SCENARIO, "server RSS at " + all + " tunnels", "MiB", false), Setups.SSH_R,
                     serverAfter / 1024);
         } finally {
@@ -72,7 +79,9 @@ final class MemoryScenario implements Scenario {
             long serverHeapBefore = Jvm.heapAfterGcKib(ours.serverPid());
             long clientHeapBefore = Jvm.heapAfterGcKib(fleet.pid());
             long serverBefore = ProcFs.rssKib(ours.serverPid());
+            long serverPssBefore = ProcFs.pssKib(ours.serverPid());
             long clientBefore = ProcFs.rssKib(fleet.pid());
+            long clientPssBefore = ProcFs.pssKib(fleet.pid());
             fleet.send("next");
             fleet.awaitLine(line -> line.equals("at " + all), TIMEOUT);
             Log.info("memory: %d of our tunnels connected", all);
@@ -81,7 +90,9 @@ final class MemoryScenario implements Scenario {
             long serverAfter = ProcFs.rssKib(ours.serverPid());
             long clientAfter = ProcFs.rssKib(fleet.pid());
             record(results, "server RSS", Setups.OURS, serverBefore, serverAfter, first, all);
+            record(results, "server PSS", Setups.OURS, serverPssBefore, ProcFs.pssKib(ours.serverPid()), first, all);
             record(results, "client RSS", Setups.OURS, clientBefore, clientAfter, first, all);
+            record(results, "client PSS", Setups.OURS, clientPssBefore, ProcFs.pssKib(fleet.pid()), first, all);
             record(results, "server heap after GC", Setups.OURS, serverHeapBefore, serverHeapAfter, first, all);
             record(results, "client heap after GC", Setups.OURS, clientHeapBefore, clientHeapAfter, first, all);
             results.add(new ResultSet.Metric.Key(SCENARIO, "server RSS at " + all + " tunnels", "MiB", false), Setups.OURS,

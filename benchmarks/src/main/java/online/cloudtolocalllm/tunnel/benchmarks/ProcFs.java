@@ -50,6 +50,28 @@ final class ProcFs {
         return pids.stream().mapToLong(ProcFs::rssKib).sum();
     }
 
+    /**
+     * Proportional set size in KiB ({@code Pss} of {@code smaps_rollup}): resident memory with each shared page
+     * divided among the processes that share it, so that forked processes are not charged their parent's pages
+     * many times over; 0 for a process that is gone.
+     */
+    static long pssKib(long pid) {
+        String rollup = read(Path.of("/proc", Long.toString(pid), "smaps_rollup"));
+        if (rollup == null) {
+            return 0;
+        }
+        for (String line : rollup.split("\n")) {
+            if (line.startsWith("Pss:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    static long pssKib(Collection<Long> pids) {
+        return pids.stream().mapToLong(ProcFs::pssKib).sum();
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);

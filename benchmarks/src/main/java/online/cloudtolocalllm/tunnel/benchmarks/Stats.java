@@ -28,7 +28,8 @@ final class Stats {
         if (!(percent > 0 && percent <= 100)) {
             throw new IllegalArgumentException("percent must be in (0, 100], was " + percent);
         }
-        int rank = (int) Math.ceil(percent / 100 * sorted.length);
+        // the epsilon keeps binary rounding (99.9 / 100 * 1000 = 999.0000000000001) from skipping a rank
+        int rank = (int) Math.ceil(percent * sorted.length / 100 - 1e-9);
         return sorted[Math.max(rank, 1) - 1];
     }
 

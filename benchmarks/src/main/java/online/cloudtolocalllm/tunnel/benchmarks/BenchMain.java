@@ -66,7 +66,14 @@ public final class BenchMain {
             for (Scenario scenario : SCENARIOS) {
                 if (only.isEmpty() || only.contains(scenario.number())) {
                     Log.info("scenario %d", scenario.number());
-                    scenario.run(rig, results);
+                    try {
+                        scenario.run(rig, results);
+                    } catch (Exception | AssertionError e) {
+                        // one broken scenario must not cost a long run the others; the report says it failed
+                        facts.put("scenario " + scenario.number() + " failed", e.toString());
+                        Log.info("scenario %d failed:", scenario.number());
+                        e.printStackTrace();
+                    }
                 }
             }
         }

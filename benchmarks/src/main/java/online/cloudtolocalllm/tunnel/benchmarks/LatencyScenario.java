@@ -28,9 +28,15 @@ final class LatencyScenario implements Scenario {
         }
         for (int repetition = 0; repetition < settings.repetitions(); repetition++) {
             Map<String, List<Double>> latencies = new HashMap<>();
-            for (Target target : rig.targets(repetition)) {
-                latencies.put(target.name(), H2load.run(target.url("/1k"), settings.latencyConnections(),
-                        settings.latencyRatePerConnection(), settings.latencySeconds(), rig.authorization(), log));
+            try {
+                for (Target target : rig.targets(repetition)) {
+                    latencies.put(target.name(), H2load.run(target.url("/1k"), settings.latencyConnections(),
+                            settings.latencyRatePerConnection(), settings.latencySeconds(), rig.authorization(), log));
+                }
+            } catch (IllegalStateException e) {
+                // added latency needs every setup of the same repetition: a broken one drops the repetition
+                Log.info("latency repetition %d dropped: %s", repetition, e.getMessage());
+                continue;
             }
             for (double percentile : PERCENTILES) {
                 String p = "p" + Numbers.format(percentile).replaceAll("\\.0+$", "");

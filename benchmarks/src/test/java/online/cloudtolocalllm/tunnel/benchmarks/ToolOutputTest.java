@@ -31,9 +31,10 @@ class ToolOutputTest {
     }
 
     @Test
-    void h2loadLogKeepsSuccessfulRequestsInMilliseconds() {
-        assertThat(H2load.parseLog(List.of("1764115200000000\t200\t1500", "1764115200001000\t502\t900",
-                "1764115200002000\t200\t250", ""))).containsExactly(1.5, 0.25);
+    void h2loadLogKeepsSuccessfulRequestsAfterTheWarmUpInMilliseconds() {
+        assertThat(H2load.parseLog(List.of("1764115200500000\t200\t9000", "1764115200000000\t200\t7000",
+                "1764115201000000\t200\t1500", "1764115201001000\t502\t900", "1764115202002000\t200\t250", ""),
+                1_000_000)).containsExactly(1.5, 0.25);
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Set;
  * {@code <results>/<date>/} ({@code <date>-quick} for a smoke run).
  *
  * <pre>
- * java -jar benchmarks.jar [--quick] [--only 1,2,7] [--tunnel-jar tunnel-cli/target/tunnel.jar] [--results DIR]
+ * java -jar benchmarks.jar [--quick] [--only 1,2,7] [--jfr] [--tunnel-jar tunnel-cli/target/tunnel.jar] [--results DIR]
  * </pre>
+ * {@code --jfr} records our server and client with JFR into the run's work directory (printed at the end).
  */
 public final class BenchMain {
     private static final List<Scenario> SCENARIOS = List.of(new BulkScenario(), new HttpRateScenario(), new LatencyScenario(),
@@ -30,12 +31,14 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        boolean profile = false;
         Set<Integer> only = new HashSet<>();
         Path tunnelJar = Path.of("tunnel-cli/target/tunnel.jar");
         Path resultsRoot = Path.of("benchmarks/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--jfr" -> profile = true;
                 case "--only" -> {
                     for (String number : args[++i].split(",")) {
                         only.add(Integer.parseInt(number.trim()));
@@ -44,7 +47,7 @@ public final class BenchMain {
                 case "--tunnel-jar" -> tunnelJar = Path.of(args[++i]);
                 case "--results" -> resultsRoot = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--quick] [--only 1,2,...] [--tunnel-jar JAR] [--results DIR]");
+                        + "; usage: [--quick] [--only 1,2,...] [--jfr] [--tunnel-jar JAR] [--results DIR]");
             }
         }
         Settings settings = quick ? Settings.quickRun() : Settings.full();
@@ -61,7 +64,7 @@ public final class BenchMain {
                 + "; ours: default profile (aes128-gcm@openssh.com first; mlkem768x25519-sha256 kex first), the CLI has no option to force them");
         ResultSet results = new ResultSet();
         Path work = Files.createTempDirectory("tunnel-bench-");
-        try (Rig rig = Rig.start(settings, work, tunnelJar)) {
+        try (Rig rig = Rig.start(settings, work, tunnelJar, profile)) {
             WarmUp.run(rig);
             for (Scenario scenario : SCENARIOS) {
                 if (only.isEmpty() || only.contains(scenario.number())) {

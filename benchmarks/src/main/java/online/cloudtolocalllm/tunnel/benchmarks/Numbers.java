@@ -13,8 +13,8 @@ final class Numbers {
         return String.format(Locale.ROOT, pattern, value);
     }
 
-    /** A ratio like {@code 0.42×}. */
+    /** A ratio like {@code 0.42×}, or {@code 0.004×} for small ones. */
     static String ratio(double value) {
-        return String.format(Locale.ROOT, "%.2f×", value);
+        return String.format(Locale.ROOT, Math.abs(value) < 0.1 ? "%.3f×" : "%.2f×", value);
     }
 }

@@ -19,6 +19,7 @@ final class OurTunnel implements AutoCloseable {
 
     private final Path jar;
     private final Path dir;
+    private final List<String> jvmOptions;
     private final Proc server;
     private final int ingressPort;
     private final int bulkPort;
@@ -26,9 +27,11 @@ final class OurTunnel implements AutoCloseable {
     private final String token;
     private final List<Proc> clients = new ArrayList<>();
 
-    private OurTunnel(Path jar, Path dir, Proc server, int ingressPort, int bulkPort, String fingerprint, String token) {
+    private OurTunnel(Path jar, Path dir, List<String> jvmOptions, Proc server, int ingressPort, int bulkPort,
+            String fingerprint, String token) {
         this.jar = jar;
         this.dir = dir;
+        this.jvmOptions = jvmOptions;
         this.server = server;
         this.ingressPort = ingressPort;
         this.bulkPort = bulkPort;
@@ -36,19 +39,24 @@ final class OurTunnel implements AutoCloseable {
         this.token = token;
     }
 
-    /** Starts the server, then one client exposing {@code http} and {@code bulk}, and waits until both are up. */
-    static OurTunnel start(Path jar, Path dir, int httpPort, int sinkPort) throws IOException, InterruptedException {
+    /**
+     * Starts the server, then one client exposing {@code http} and {@code bulk}, and waits until both are up.
+     * {@code profile} records both with JFR into {@code dir}.
+     */
+    static OurTunnel start(Path jar, Path dir, int httpPort, int sinkPort, boolean profile) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int bulkPort = Ports.free();
-        Proc server = Proc.start("our-server", Pinning.TUNNEL_CORE, java(jar, "server", "--listen", "127.0.0.1:0",
+        List<String> serverOptions = profile ? jfr(dir, "server") : List.of();
+        Proc server = Proc.start("our-server", Pinning.TUNNEL_CORE, java(jar, serverOptions, "server", "--listen", "127.0.0.1:0",
                 "--data-dir", dir.resolve("server").toString(), "--jwt-secret", SECRET,
                 "--tcp-listener", USER + "/" + BULK_SERVICE + "=127.0.0.1:" + bulkPort), dir.resolve("server.log"));
         String fingerprint = server.awaitLine(line -> line.startsWith("host key fingerprint: "), Duration.ofSeconds(60))
                 .substring("host key fingerprint: ".length()).trim();
         String ready = server.awaitLine(line -> line.startsWith("ready:"), Duration.ofSeconds(60));
         int ingressPort = Integer.parseInt(ready.replaceAll(".*ws://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
-        String token = Proc.run(java(jar, "token", "--secret", SECRET, "--user", USER, "--ttl", "12h")).trim();
-        OurTunnel tunnel = new OurTunnel(jar, dir, server, ingressPort, bulkPort, fingerprint, token);
+        String token = Proc.run(java(jar, List.of(), "token", "--secret", SECRET, "--user", USER, "--ttl", "12h")).trim();
+        OurTunnel tunnel = new OurTunnel(jar, dir, profile ? jfr(dir, "client") : List.of(), server, ingressPort, bulkPort,
+                fingerprint, token);
         Proc client = tunnel.startClient("client", List.of(HTTP_SERVICE + "=127.0.0.1:" + httpPort,
                 BULK_SERVICE + "=127.0.0.1:" + sinkPort));
         tunnel.clients.add(client);
@@ -61,14 +69,22 @@ final class OurTunnel implements AutoCloseable {
         List<String> arguments = new ArrayList<>(List.of("client", "--server", serverUri(), "--token", token,
                 "--fingerprint", fingerprint));
         services.forEach(service -> arguments.addAll(List.of("--expose", service)));
-        return Proc.start("our-" + name, Pinning.TUNNEL_CORE, java(jar, arguments.toArray(String[]::new)),
+        List<String> options = name.equals("client") ? jvmOptions : List.of();
+        return Proc.start("our-" + name, Pinning.TUNNEL_CORE, java(jar, options, arguments.toArray(String[]::new)),
                 dir.resolve(name + ".log"));
     }
 
-    private static List<String> java(Path jar, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary(), "-jar", jar.toString()));
+    private static List<String> java(Path jar, List<String> options, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Jvm.javaBinary()));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /** Records with JFR's profiling settings into {@code dir/name.jfr}, written when the JVM exits. */
+    private static List<String> jfr(Path dir, String name) {
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve(name + ".jfr"));
     }
 
     String serverUri() {

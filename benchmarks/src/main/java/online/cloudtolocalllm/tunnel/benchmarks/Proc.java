@@ -29,7 +29,9 @@ final class Proc implements AutoCloseable {
     private Proc(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
-        Thread.ofVirtual().name("proc-" + name).start(() -> pump(log));
+        // a platform thread: a blocking pipe read pins a virtual thread's carrier, and a fleet of a thousand
+        // processes would exhaust the carriers
+        Thread.ofPlatform().daemon().name("proc-" + name).start(() -> pump(log));
     }
 
     /** Starts {@code command}, pinned to {@code core} with taskset. */

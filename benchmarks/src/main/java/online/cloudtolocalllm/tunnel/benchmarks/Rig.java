@@ -31,7 +31,7 @@ final class Rig implements AutoCloseable {
         this.forwards = forwards;
     }
 
-    static Rig start(Settings settings, Path dir, Path tunnelJar) throws IOException, InterruptedException {
+    static Rig start(Settings settings, Path dir, Path tunnelJar, boolean profile) throws IOException, InterruptedException {
         HttpBackend backend = HttpBackend.start();
         BulkSink sink = BulkSink.start();
         OpenSsh openSsh = OpenSsh.start(dir.resolve("openssh"));
@@ -43,7 +43,7 @@ final class Rig implements AutoCloseable {
         Proc sshBulkL = openSsh.forwardLocal(bulkL, sink.port());
         Proc sshR = openSsh.forwardRemote(httpR, backend.port());
         Proc sshBulkR = openSsh.forwardRemote(bulkR, sink.port());
-        OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port());
+        OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port(), profile);
         List<Target> targets = List.of(
                 new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of),
                 new Target(Setups.SSH_L, httpL, "", bulkL, () -> openSshPids(openSsh, sshL, sshBulkL)),

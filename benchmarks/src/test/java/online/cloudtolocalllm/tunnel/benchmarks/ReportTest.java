@@ -66,5 +66,6 @@ class ReportTest {
         assertThat(Numbers.format(0.01234)).isEqualTo("0.012");
         assertThat(Numbers.format(-3.5)).isEqualTo("-3.50");
         assertThat(Numbers.ratio(0.4)).isEqualTo("0.40×");
+        assertThat(Numbers.ratio(0.0038)).isEqualTo("0.004×");
     }
 }

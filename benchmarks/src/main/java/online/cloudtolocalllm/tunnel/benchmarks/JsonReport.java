@@ -49,7 +49,7 @@ final class JsonReport {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 
-    static String string(String text) {
+    private static String string(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -25,6 +25,7 @@ final class Proc implements AutoCloseable {
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
     private final String name;
+    private volatile boolean drained;
 
     private Proc(String name, Process process, Path log) {
         this.name = name;
@@ -74,6 +75,8 @@ final class Proc implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process ended
+        } finally {
+            drained = true;
         }
     }
 
@@ -88,7 +91,7 @@ final class Proc implements AutoCloseable {
                 if (wanted.test(line)) {
                     return line;
                 }
-            } else if (left <= 0 || (!process.isAlive() && lines.isEmpty())) {
+            } else if (left <= 0 || (drained && lines.isEmpty())) {
                 throw new IllegalStateException(name + ": no expected line within " + timeout
                         + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; output:\n" + String.join("\n", seen));
             }
@@ -98,10 +101,6 @@ final class Proc implements AutoCloseable {
     /** The process itself, not the taskset wrapper (taskset execs the command, so the pid is the same). */
     long pid() {
         return process.pid();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
     }
 
     /** Writes a line to the process's standard input. */

@@ -94,10 +94,6 @@ final class Rig implements AutoCloseable {
         return rotated;
     }
 
-    Target target(String name) {
-        return targets.stream().filter(target -> target.name().equals(name)).findFirst().orElseThrow();
-    }
-
     @Override
     public void close() throws IOException {
         ours.close();

@@ -64,7 +64,7 @@ public final class BenchMain {
                 + "; ours: default profile (aes128-gcm@openssh.com first; mlkem768x25519-sha256 kex first), the CLI has no option to force them");
         ResultSet results = new ResultSet();
         Path work = Files.createTempDirectory("tunnel-bench-");
-        try (Rig rig = Rig.start(settings, work, tunnelJar, profile)) {
+        try (Rig rig = startRig(settings, work, tunnelJar, profile)) {
             WarmUp.run(rig);
             for (Scenario scenario : SCENARIOS) {
                 if (only.isEmpty() || only.contains(scenario.number())) {
@@ -87,6 +87,19 @@ public final class BenchMain {
         Files.writeString(out.resolve("results.md"), facts(facts) + "\n" + table);
         System.out.println(table);
         Log.info("wrote %s (logs of the tunnel processes in %s)", out, work);
+    }
+
+    /**
+     * Starts the rig, a second time if the first fails: on a machine shared with other people's test runs, a process
+     * of ours has been seen to receive a stray SIGTERM while starting.
+     */
+    private static Rig startRig(Settings settings, Path work, Path tunnelJar, boolean profile) throws Exception {
+        try {
+            return Rig.start(settings, work.resolve("rig"), tunnelJar, profile);
+        } catch (IllegalStateException e) {
+            Log.info("starting the setups failed, trying once more: %s", e.getMessage());
+            return Rig.start(settings, work.resolve("rig-again"), tunnelJar, profile);
+        }
     }
 
     private static String facts(Map<String, String> facts) {

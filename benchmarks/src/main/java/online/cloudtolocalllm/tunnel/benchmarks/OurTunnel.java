@@ -50,18 +50,28 @@ final class OurTunnel implements AutoCloseable {
         Proc server = Proc.start("our-server", Pinning.TUNNEL_CORE, java(jar, serverOptions, "server", "--listen", "127.0.0.1:0",
                 "--data-dir", dir.resolve("server").toString(), "--jwt-secret", SECRET,
                 "--tcp-listener", USER + "/" + BULK_SERVICE + "=127.0.0.1:" + bulkPort), dir.resolve("server.log"));
-        String fingerprint = server.awaitLine(line -> line.startsWith("host key fingerprint: "), Duration.ofSeconds(60))
-                .substring("host key fingerprint: ".length()).trim();
-        String ready = server.awaitLine(line -> line.startsWith("ready:"), Duration.ofSeconds(60));
-        int ingressPort = Integer.parseInt(ready.replaceAll(".*ws://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
-        String token = Proc.run(java(jar, List.of(), "token", "--secret", SECRET, "--user", USER, "--ttl", "12h")).trim();
-        OurTunnel tunnel = new OurTunnel(jar, dir, profile ? jfr(dir, "client") : List.of(), server, ingressPort, bulkPort,
-                fingerprint, token);
-        Proc client = tunnel.startClient("client", List.of(HTTP_SERVICE + "=127.0.0.1:" + httpPort,
-                BULK_SERVICE + "=127.0.0.1:" + sinkPort));
-        tunnel.clients.add(client);
-        client.awaitLine(line -> line.startsWith("registered:"), Duration.ofSeconds(60));
-        return tunnel;
+        OurTunnel tunnel = null;
+        try {
+            String fingerprint = server.awaitLine(line -> line.startsWith("host key fingerprint: "), Duration.ofSeconds(60))
+                    .substring("host key fingerprint: ".length()).trim();
+            String ready = server.awaitLine(line -> line.startsWith("ready:"), Duration.ofSeconds(60));
+            int ingressPort = Integer.parseInt(ready.replaceAll(".*ws://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
+            String token = Proc.run(java(jar, List.of(), "token", "--secret", SECRET, "--user", USER, "--ttl", "12h")).trim();
+            tunnel = new OurTunnel(jar, dir, profile ? jfr(dir, "client") : List.of(), server, ingressPort, bulkPort,
+                    fingerprint, token);
+            Proc client = tunnel.startClient("client", List.of(HTTP_SERVICE + "=127.0.0.1:" + httpPort,
+                    BULK_SERVICE + "=127.0.0.1:" + sinkPort));
+            tunnel.clients.add(client);
+            client.awaitLine(line -> line.startsWith("registered:"), Duration.ofSeconds(60));
+            return tunnel;
+        } catch (InterruptedException | RuntimeException e) {
+            if (tunnel != null) {
+                tunnel.close();
+            } else {
+                server.close();
+            }
+            throw e;
+        }
     }
 
     /** Starts one more client JVM exposing {@code services} (like {@code name=127.0.0.1:80}), without waiting. */

@@ -1,11 +1,12 @@
 package online.cloudtolocalllm.tunnel.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every value measured in a run, per metric and setup, in the order they were first recorded. */
+/** Every value measured in a run, per metric and setup. */
 final class ResultSet {
     private final Map<String, Metric> metrics = new LinkedHashMap<>();
 
@@ -15,8 +16,9 @@ final class ResultSet {
                 .samples().computeIfAbsent(setup, s -> new ArrayList<>()).add(value);
     }
 
+    /** Every metric, by scenario, and in recording order within a scenario. */
     synchronized List<Metric> metrics() {
-        return List.copyOf(metrics.values());
+        return metrics.values().stream().sorted(Comparator.comparing(metric -> metric.key().scenario())).toList();
     }
 
     /**

@@ -32,25 +32,42 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(Settings settings, Path dir, Path tunnelJar, boolean profile) throws IOException, InterruptedException {
-        HttpBackend backend = HttpBackend.start();
-        BulkSink sink = BulkSink.start();
-        OpenSsh openSsh = OpenSsh.start(dir.resolve("openssh"));
-        int httpL = Ports.free();
-        int bulkL = Ports.free();
-        int httpR = Ports.free();
-        int bulkR = Ports.free();
-        Proc sshL = openSsh.forwardLocal(httpL, backend.port());
-        Proc sshBulkL = openSsh.forwardLocal(bulkL, sink.port());
-        Proc sshR = openSsh.forwardRemote(httpR, backend.port());
-        Proc sshBulkR = openSsh.forwardRemote(bulkR, sink.port());
-        OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port(), profile);
-        List<Target> targets = List.of(
-                new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of),
-                new Target(Setups.SSH_L, httpL, "", bulkL, () -> openSshPids(openSsh, sshL, sshBulkL)),
-                new Target(Setups.SSH_R, httpR, "", bulkR, () -> openSshPids(openSsh, sshR, sshBulkR)),
-                new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
-                        ours.bulkPort(), ours::endpointPids));
-        return new Rig(settings, dir, backend, sink, openSsh, ours, targets, List.of(sshL, sshBulkL, sshR, sshBulkR));
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            HttpBackend backend = keep(started, HttpBackend.start());
+            BulkSink sink = keep(started, BulkSink.start());
+            OpenSsh openSsh = keep(started, OpenSsh.start(dir.resolve("openssh")));
+            int httpL = Ports.free();
+            int bulkL = Ports.free();
+            int httpR = Ports.free();
+            int bulkR = Ports.free();
+            Proc sshL = keep(started, openSsh.forwardLocal(httpL, backend.port()));
+            Proc sshBulkL = keep(started, openSsh.forwardLocal(bulkL, sink.port()));
+            Proc sshR = keep(started, openSsh.forwardRemote(httpR, backend.port()));
+            Proc sshBulkR = keep(started, openSsh.forwardRemote(bulkR, sink.port()));
+            OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port(), profile);
+            List<Target> targets = List.of(
+                    new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of),
+                    new Target(Setups.SSH_L, httpL, "", bulkL, () -> openSshPids(openSsh, sshL, sshBulkL)),
+                    new Target(Setups.SSH_R, httpR, "", bulkR, () -> openSshPids(openSsh, sshR, sshBulkR)),
+                    new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
+                            ours.bulkPort(), ours::endpointPids));
+            return new Rig(settings, dir, backend, sink, openSsh, ours, targets, List.of(sshL, sshBulkL, sshR, sshBulkR));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (AutoCloseable closeable : started.reversed()) {
+                try {
+                    closeable.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T keep(List<AutoCloseable> started, T closeable) {
+        started.add(closeable);
+        return closeable;
     }
 
     /** Every sshd process (the idle connections add next to nothing) and this setup's ssh clients. */

@@ -41,17 +41,16 @@ final class BulkScenario implements Scenario {
             }
             ResultSet.Metric.Key throughput = new ResultSet.Metric.Key("1 bulk", streams + (streams == 1 ? " stream" : " streams")
                     + ", " + total / Settings.MIB + " MiB, SHA-256 checked", "MB/s", true);
-            ResultSet.Metric.Key cpu = new ResultSet.Metric.Key("6 CPU", "both ends, per GiB (1 stream)", "CPU s", false);
             for (int repetition = 0; repetition < rig.settings().repetitions(); repetition++) {
                 for (Target target : rig.targets(repetition)) {
-                    double cpuBefore = ProcFs.cpuSeconds(target.endpointPids().get());
+                    CpuMeter cpu = CpuMeter.start(target);
                     long start = System.nanoTime();
                     send(target, total / streams, streams);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    double cpuUsed = ProcFs.cpuSeconds(target.endpointPids().get()) - cpuBefore;
+                    CpuMeter.Used used = cpu.stop();
                     results.add(throughput, target.name(), total / seconds / 1e6);
                     if (streams == 1 && target.isTunnel()) {
-                        results.add(cpu, target.name(), cpuUsed / (total / GIB));
+                        used.record(results, "per GiB (bulk, 1 stream)", target.name(), GIB / total);
                     }
                     Log.info("bulk %s x%d: %.0f MB/s", target.name(), streams, total / seconds / 1e6);
                 }

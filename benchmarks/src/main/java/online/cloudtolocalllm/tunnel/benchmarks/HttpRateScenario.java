@@ -33,16 +33,15 @@ final class HttpRateScenario implements Scenario {
             }
             ResultSet.Metric.Key rate = new ResultSet.Metric.Key("2 HTTP", load.name(), "req/s", true);
             ResultSet.Metric.Key errors = new ResultSet.Metric.Key("2 HTTP", load.name() + ": errors", "count", false);
-            ResultSet.Metric.Key cpu = new ResultSet.Metric.Key("6 CPU", "both ends, per 10k requests (64 keep-alive)", "CPU s", false);
             for (int repetition = 0; repetition < rig.settings().repetitions(); repetition++) {
                 for (Target target : rig.targets(repetition)) {
-                    double cpuBefore = ProcFs.cpuSeconds(target.endpointPids().get());
+                    CpuMeter cpu = CpuMeter.start(target);
                     Wrk.Result result = Wrk.run(target.url("/1k"), load.connections(), seconds, headers);
-                    double cpuUsed = ProcFs.cpuSeconds(target.endpointPids().get()) - cpuBefore;
+                    CpuMeter.Used used = cpu.stop();
                     results.add(rate, target.name(), result.requestsPerSecond());
                     results.add(errors, target.name(), result.errors());
                     if (load == LOADS.getFirst() && target.isTunnel() && result.requests() > 0) {
-                        results.add(cpu, target.name(), cpuUsed * 10_000 / result.requests());
+                        used.record(results, "per 10k requests (64 keep-alive)", target.name(), 10_000.0 / result.requests());
                     }
                     Log.info("wrk %s %s: %.0f req/s, %d errors", load.name(), target.name(), result.requestsPerSecond(), result.errors());
                 }

@@ -117,9 +117,9 @@ final class OurTunnel implements AutoCloseable {
         return token;
     }
 
-    /** The server's and the main client's process ids: the two tunnel ends. */
-    List<Long> endpointPids() {
-        return List.of(server.pid(), clients.getFirst().pid());
+    /** The main client's process id. */
+    long clientPid() {
+        return clients.getFirst().pid();
     }
 
     long serverPid() {

@@ -47,11 +47,11 @@ final class Rig implements AutoCloseable {
             Proc sshBulkR = keep(started, openSsh.forwardRemote(bulkR, sink.port()));
             OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port(), profile);
             List<Target> targets = List.of(
-                    new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of),
-                    new Target(Setups.SSH_L, httpL, "", bulkL, () -> openSshPids(openSsh, sshL, sshBulkL)),
-                    new Target(Setups.SSH_R, httpR, "", bulkR, () -> openSshPids(openSsh, sshR, sshBulkR)),
+                    new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of, List::of),
+                    new Target(Setups.SSH_L, httpL, "", bulkL, openSsh::sshdPids, () -> List.of(sshL.pid(), sshBulkL.pid())),
+                    new Target(Setups.SSH_R, httpR, "", bulkR, openSsh::sshdPids, () -> List.of(sshR.pid(), sshBulkR.pid())),
                     new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
-                            ours.bulkPort(), ours::endpointPids));
+                            ours.bulkPort(), () -> List.of(ours.serverPid()), () -> List.of(ours.clientPid())));
             return new Rig(settings, dir, backend, sink, openSsh, ours, targets, List.of(sshL, sshBulkL, sshR, sshBulkR));
         } catch (IOException | InterruptedException | RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
@@ -68,15 +68,6 @@ final class Rig implements AutoCloseable {
     private static <T extends AutoCloseable> T keep(List<AutoCloseable> started, T closeable) {
         started.add(closeable);
         return closeable;
-    }
-
-    /** Every sshd process (the idle connections add next to nothing) and this setup's ssh clients. */
-    private static List<Long> openSshPids(OpenSsh openSsh, Proc... clients) {
-        List<Long> pids = new ArrayList<>(openSsh.sshdPids());
-        for (Proc client : clients) {
-            pids.add(client.pid());
-        }
-        return pids;
     }
 
     Settings settings() {

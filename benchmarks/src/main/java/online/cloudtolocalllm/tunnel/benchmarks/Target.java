@@ -10,9 +10,11 @@ import java.util.function.Supplier;
  * @param httpPort the loopback port HTTP requests go to
  * @param pathPrefix what goes before the backend's path ({@code /t/bench/http} through our ingress)
  * @param bulkPort the loopback port that leads to the bulk sink
- * @param endpointPids the tunnel ends' processes, whose CPU time is counted (none for direct)
+ * @param serverPids the server end's processes (sshd and its children, or our server), none for direct
+ * @param clientPids the client end's processes (the setup's ssh, or our client), none for direct
  */
-record Target(String name, int httpPort, String pathPrefix, int bulkPort, Supplier<List<Long>> endpointPids) {
+record Target(String name, int httpPort, String pathPrefix, int bulkPort, Supplier<List<Long>> serverPids,
+        Supplier<List<Long>> clientPids) {
     String url(String path) {
         return "http://127.0.0.1:" + httpPort + pathPrefix + path;
     }

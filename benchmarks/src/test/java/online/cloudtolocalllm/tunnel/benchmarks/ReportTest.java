@@ -68,4 +68,12 @@ class ReportTest {
         assertThat(Numbers.ratio(0.4)).isEqualTo("0.40×");
         assertThat(Numbers.ratio(0.0038)).isEqualTo("0.004×");
     }
+
+    @Test
+    void cpuIsRecordedPerEndAndForBothScaled() {
+        ResultSet results = new ResultSet();
+        new CpuMeter.Used(1.5, 0.5).record(results, "per GiB", Setups.OURS, 2);
+        assertThat(results.metrics()).extracting(metric -> metric.key().name() + "=" + metric.samples().get(Setups.OURS))
+                .containsExactly("per GiB, server end=[3.0]", "per GiB, client end=[1.0]", "per GiB, both ends=[4.0]");
+    }
 }

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.benchmarks;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** Renders a run as JSON: the run's facts, then every metric with its raw samples, spread and ratios. */
 final class JsonReport {
@@ -70,7 +71,7 @@ final class JsonReport {
         return out.append('"').toString();
     }
 
-    private static <T> void join(StringBuilder out, Iterator<T> items, java.util.function.BiConsumer<T, StringBuilder> each) {
+    private static <T> void join(StringBuilder out, Iterator<T> items, BiConsumer<T, StringBuilder> each) {
         while (items.hasNext()) {
             each.accept(items.next(), out);
             if (items.hasNext()) {

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 
 /** CPU time and resident memory of processes, read from {@code /proc}. */
 final class ProcFs {
     /** Clock ticks per second of {@code utime}/{@code stime} ({@code getconf CLK_TCK}; 100 on Linux x86-64). */
-    private static final double TICKS_PER_SECOND = Double.parseDouble(Proc.run(java.util.List.of("getconf", "CLK_TCK")).trim());
+    private static final double TICKS_PER_SECOND = Double.parseDouble(Proc.run(List.of("getconf", "CLK_TCK")).trim());
 
     private ProcFs() {
     }

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.benchmarks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -98,7 +99,7 @@ final class Rig implements AutoCloseable {
     /** Every setup, rotated by {@code repetition} so that no setup always runs first or last. */
     List<Target> targets(int repetition) {
         List<Target> rotated = new ArrayList<>(targets);
-        java.util.Collections.rotate(rotated, -repetition);
+        Collections.rotate(rotated, -repetition);
         return rotated;
     }
 

@@ -1,0 +1,111 @@
+package online.cloudtolocalllm.tunnel.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
+import online.cloudtolocalllm.tunnel.api.TunnelClient;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
+
+/**
+ * Scenario 4: time from starting a tunnel to the first successful request through it, interleaved tunnel by
+ * tunnel: {@code ssh -N -L} and {@code ssh -N -R} from process start, our client JVM from process start, and our
+ * client from the API call in this (running, warmed-up) JVM.
+ */
+final class EstablishmentScenario implements Scenario {
+    private static final int WARM_UP = 2;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Override
+    public int number() {
+        return 4;
+    }
+
+    @Override
+    public void run(Rig rig, ResultSet results) throws Exception {
+        List<Double> sshL = new ArrayList<>();
+        List<Double> sshR = new ArrayList<>();
+        List<Double> oursProcess = new ArrayList<>();
+        List<Double> oursApi = new ArrayList<>();
+        int count = rig.settings().tunnelsToEstablish();
+        for (int i = -WARM_UP; i < count; i++) {
+            double l = openSshLocal(rig);
+            double r = openSshRemote(rig);
+            double process = oursFromProcess(rig, i);
+            double api = oursFromApi(rig, i);
+            if (i >= 0) {
+                sshL.add(l);
+                sshR.add(r);
+                oursProcess.add(process);
+                oursApi.add(api);
+            }
+            Log.info("establishment %d: ssh -L %.0f ms, ssh -R %.0f ms, ours process %.0f ms, ours API %.0f ms", i, l, r, process, api);
+        }
+        for (double percentile : new double[] {50, 95}) {
+            String p = "p" + (int) percentile;
+            ResultSet.Metric.Key fromProcess = new ResultSet.Metric.Key("4 establishment",
+                    p + " from process start (" + count + " tunnels)", "ms", false);
+            results.add(fromProcess, Setups.SSH_L, Stats.percentile(sshL, percentile));
+            results.add(fromProcess, Setups.SSH_R, Stats.percentile(sshR, percentile));
+            results.add(fromProcess, Setups.OURS, Stats.percentile(oursProcess, percentile));
+            ResultSet.Metric.Key fromApi = new ResultSet.Metric.Key("4 establishment",
+                    p + " ours from API call vs OpenSSH from process start", "ms", false);
+            results.add(fromApi, Setups.SSH_L, Stats.percentile(sshL, percentile));
+            results.add(fromApi, Setups.SSH_R, Stats.percentile(sshR, percentile));
+            results.add(fromApi, Setups.OURS, Stats.percentile(oursApi, percentile));
+        }
+    }
+
+    private static double openSshLocal(Rig rig) throws InterruptedException {
+        int port = Ports.free();
+        long start = System.nanoTime();
+        Proc ssh = rig.openSsh().startLocal(port, rig.backend().port());
+        try {
+            return (HttpProbe.awaitOk(port, "/1k", rig.authorization(), TIMEOUT) - start) / 1e6;
+        } finally {
+            ssh.close();
+        }
+    }
+
+    private static double openSshRemote(Rig rig) throws InterruptedException {
+        int port = Ports.free();
+        long start = System.nanoTime();
+        Proc ssh = rig.openSsh().startRemote(port, rig.backend().port(), "ERROR");
+        try {
+            return (HttpProbe.awaitOk(port, "/1k", rig.authorization(), TIMEOUT) - start) / 1e6;
+        } finally {
+            ssh.close();
+        }
+    }
+
+    private static double oursFromProcess(Rig rig, int i) throws InterruptedException {
+        String service = "process" + (i + WARM_UP);
+        long start = System.nanoTime();
+        Proc client = rig.ours().startClient("establish-" + service, List.of(service + "=127.0.0.1:" + rig.backend().port()));
+        try {
+            return (HttpProbe.awaitOk(rig.ours().ingressPort(), ingressPath(service), rig.authorization(), TIMEOUT) - start) / 1e6;
+        } finally {
+            client.close();
+        }
+    }
+
+    private static double oursFromApi(Rig rig, int i) throws InterruptedException {
+        String service = "api" + (i + WARM_UP);
+        long start = System.nanoTime();
+        try (TunnelClient client = TunnelClient.create(clientConfig(rig.ours(), service, rig.backend().port()))) {
+            client.start();
+            return (HttpProbe.awaitOk(rig.ours().ingressPort(), ingressPath(service), rig.authorization(), TIMEOUT) - start) / 1e6;
+        }
+    }
+
+    /** A client of our server exposing {@code service} on the backend. */
+    static TunnelClientConfig clientConfig(OurTunnel ours, String service, int port) {
+        return TunnelClientConfig.builder().server(ours.serverUri()).token(ours.token())
+                .hostKeys(new HostKeyPolicy.Pinned(List.of(ours.fingerprint())))
+                .expose(service, "127.0.0.1", port).build();
+    }
+
+    private static String ingressPath(String service) {
+        return "/t/" + OurTunnel.USER + "/" + service + "/1k";
+    }
+}

@@ -1,0 +1,38 @@
+package online.cloudtolocalllm.tunnel.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Facts about this machine and its tools that a result needs beside it. */
+final class Machine {
+    private Machine() {
+    }
+
+    static Map<String, String> facts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        // nproc honours this JVM's pinning; getconf counts the machine's cores
+        facts.put("cores", Proc.run(List.of("getconf", "_NPROCESSORS_ONLN")).trim());
+        facts.put("cpu", Proc.run(List.of("lscpu")).lines().filter(line -> line.startsWith("Model name:"))
+                .map(line -> line.substring("Model name:".length()).trim()).findFirst().orElse("unknown"));
+        facts.put("kernel", Proc.run(List.of("uname", "-r")).trim());
+        facts.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+        facts.put("openssh", OpenSsh.version());
+        facts.put("wrk", Proc.run(List.of("sh", "-c", "wrk -v 2>&1 | head -1 || true")).trim());
+        facts.put("h2load", Proc.run(List.of("sh", "-c", "h2load --version 2>&1 | head -1 || true")).trim());
+        return facts;
+    }
+
+    /** The 1, 5 and 15 minute load averages. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final List<Scenario> SCENARIOS = List.of(new BulkScenario(), new HttpRateScenario(), new LatencyScenario(),
-            new EstablishmentScenario(), new MemoryScenario(), new StreamingScenario());
+            new EstablishmentScenario(), new MemoryScenario(), new StreamingScenario(), new FailoverScenario());
 
     private BenchMain() {
     }
@@ -61,7 +61,7 @@ public final class BenchMain {
         facts.put("settings", settings.toString());
         facts.put("pinning", "tunnel ends on core " + Pinning.TUNNEL_CORE + "; harness, backend, wrk and h2load on core " + Pinning.LOAD_CORE);
         facts.put("algorithms", "OpenSSH: " + OpenSshConfig.CIPHER + ", " + OpenSshConfig.KEX
-                + "; ours: default profile (aes128-gcm@openssh.com first; mlkem768x25519-sha256 kex first), the CLI has no option to force them");
+                + "; ours: the client offers the same (" + String.join(" ", OurTunnel.LIKE_FOR_LIKE) + ")");
         ResultSet results = new ResultSet();
         Path work = Files.createTempDirectory("tunnel-bench-");
         try (Rig rig = startRig(settings, work, tunnelJar, profile)) {

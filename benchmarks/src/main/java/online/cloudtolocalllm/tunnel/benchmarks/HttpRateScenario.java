@@ -21,7 +21,7 @@ final class HttpRateScenario implements Scenario {
     }
 
     @Override
-    public void run(Rig rig, ResultSet results) {
+    public void run(Rig rig, ResultSet results) throws java.io.IOException, InterruptedException {
         int seconds = rig.settings().wrkSeconds();
         for (Load load : LOADS) {
             List<String> headers = new ArrayList<>(List.of("Authorization: " + rig.authorization()));
@@ -47,5 +47,7 @@ final class HttpRateScenario implements Scenario {
                 }
             }
         }
+        results.add(new ResultSet.Metric.Key("2 HTTP", "ingress pool reuse rate over every load above", "ratio", true),
+                Setups.OURS, IngressPools.reuseRate(rig.ours().ingressPort()));
     }
 }

@@ -15,7 +15,9 @@ final class OurTunnel implements AutoCloseable {
     static final String USER = "bench";
     static final String HTTP_SERVICE = "http";
     static final String BULK_SERVICE = "bulk";
-    private static final String SECRET = "benchmark-secret-that-is-at-least-32-bytes";
+    static final String SECRET = "benchmark-secret-that-is-at-least-32-bytes";
+    /** The client offers what OpenSSH is configured with, so the rows compare the same algorithms. */
+    static final List<String> LIKE_FOR_LIKE = List.of("--kex", OpenSshConfig.KEX, "--ciphers", OpenSshConfig.CIPHER);
 
     private final Path jar;
     private final Path dir;
@@ -79,12 +81,23 @@ final class OurTunnel implements AutoCloseable {
         List<String> arguments = new ArrayList<>(List.of("client", "--server", serverUri(), "--token", token,
                 "--fingerprint", fingerprint));
         services.forEach(service -> arguments.addAll(List.of("--expose", service)));
+        return startProcess(name, arguments);
+    }
+
+    /** Starts the CLI with {@code arguments} (and the like-for-like algorithms) on the tunnel core, without waiting. */
+    Proc startProcess(String name, List<String> arguments) {
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(LIKE_FOR_LIKE);
         List<String> options = name.equals("client") ? jvmOptions : List.of();
-        return Proc.start("our-" + name, Pinning.TUNNEL_CORE, java(jar, options, arguments.toArray(String[]::new)),
+        return Proc.start("our-" + name, Pinning.TUNNEL_CORE, java(jar, options, all.toArray(String[]::new)),
                 dir.resolve(name + ".log"));
     }
 
-    private static List<String> java(Path jar, List<String> options, String... arguments) {
+    Path jar() {
+        return jar;
+    }
+
+    static List<String> java(Path jar, List<String> options, String... arguments) {
         List<String> command = new ArrayList<>(List.of(Jvm.javaBinary()));
         command.addAll(options);
         command.addAll(List.of("-jar", jar.toString()));

@@ -55,4 +55,12 @@ class ToolOutputTest {
                 """;
         assertThat(Jvm.usedKib(g1)).isEqualTo(4567);
     }
+
+    @Test
+    void ingressReuseRateFromHealthz() {
+        assertThat(IngressPools.parse("{\"status\":\"ok\",\"sessions\":1,\"ingressPools\":{\"pools\":2,\"size\":64,"
+                + "\"idle\":64,\"inUse\":0,\"created\":128,\"reused\":49907,\"reuseRate\":0.997}}")).isEqualTo(0.997);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngressPools.parse("{\"status\":\"ok\"}"))
+                .hasMessageContaining("No reuseRate");
+    }
 }

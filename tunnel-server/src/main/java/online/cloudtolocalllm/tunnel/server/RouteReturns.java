@@ -81,9 +81,9 @@ final class RouteReturns {
     /**
      * After a request failed to reach {@code user}'s {@code service}: completes with true when trying again makes
      * sense (the service is registered again), with false when it does not. A service that went away with its session
-     * lately is waited for, up to the wait; one of a user who has a session is looked at again after {@link #SETTLE},
-     * since a route goes (or its stream open fails) a moment before its session's end is announced. Without a wait,
-     * false at once.
+     * lately is waited for, up to the wait; one of a user who has a session is looked at again after {@link #SETTLE}
+     * (or as soon as it is registered, if sooner), since a route goes (or its stream open fails) a moment before its
+     * session's end is announced. Without a wait, false at once.
      */
     CompletableFuture<Boolean> awaitReturn(String user, String service) {
         if (expectsReturn(user, service)) {
@@ -92,9 +92,20 @@ final class RouteReturns {
         if (wait.isZero() || !hasSession(user)) {
             return CompletableFuture.completedFuture(false);
         }
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        timer.schedule(() -> settled.complete(null), SETTLE.toMillis(), TimeUnit.MILLISECONDS);
-        return settled.thenCompose(ignored -> expectsReturn(user, service) ? waitForReturn(key(user, service))
+        // a registration within the settle time answers at once (a client that is just registering the service)
+        String key = key(user, service);
+        CompletableFuture<Boolean> registered = new CompletableFuture<>();
+        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(registered);
+        timer.schedule(() -> {
+            if (registered.complete(false)) {
+                List<CompletableFuture<Boolean>> others = waiting.get(key);
+                if (others != null) {
+                    others.remove(registered);
+                }
+            }
+        }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        return registered.thenCompose(back -> back ? CompletableFuture.completedFuture(true)
+                : expectsReturn(user, service) ? waitForReturn(key)
                 : CompletableFuture.completedFuture(isRegistered(user, service)));
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.AgentConnection;
+import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The guard in front of a conversation: policy, audit, and the idle timeout by an injected clock. */

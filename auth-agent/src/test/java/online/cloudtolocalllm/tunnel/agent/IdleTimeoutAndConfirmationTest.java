@@ -22,6 +22,7 @@ import online.cloudtolocalllm.tunnel.api.ForwardedAgent;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import online.cloudtolocalllm.tunnel.spi.LocalAgentProvider;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

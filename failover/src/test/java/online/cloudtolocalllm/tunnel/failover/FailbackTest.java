@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The failback rule against a hand-moved clock: back to a better endpoint only once it has been up for the delay. */
@@ -15,7 +16,7 @@ class FailbackTest {
     private static final Endpoint WORSE = Endpoint.parse("ws://worse:1", 2);
     private static final List<Endpoint> ALL = List.of(PRIMARY, BACKUP, WORSE);
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private final HealthBoard board = new HealthBoard(ALL, clock.instant());
     private final Failback failback = new Failback(DELAY, new EndpointSelector(new SplittableRandom(1)));
 

@@ -21,6 +21,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;
@@ -39,7 +40,7 @@ class FailoverQueueTest {
 
     @TempDir
     Path dir;
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private FailoverTunnelClient client;
     private TestServer server;
 

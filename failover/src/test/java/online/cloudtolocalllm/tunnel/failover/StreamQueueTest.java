@@ -8,13 +8,14 @@ import java.util.concurrent.ExecutionException;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The queue of forward streams waiting for a session: bounded in size and in time, with explicit errors. */
 class StreamQueueTest {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private final StreamQueue queue = new StreamQueue(2, DEADLINE, clock);
 
     @Test

@@ -1,4 +1,4 @@
-package online.cloudtolocalllm.tunnel.agent;
+package online.cloudtolocalllm.tunnel.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+/** A clock that stands still until a test moves it, for timeouts and retirements tested without sleeping. */
+public final class MutableClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-    void advance(Duration by) {
+    /** A clock at 2026-01-01T00:00:00Z. */
+    public MutableClock() {
+    }
+
+    /** Moves the clock forward by {@code by}. */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 

@@ -84,27 +84,44 @@ final class IngressExchange {
         this.replay = new RequestReplay(request);
     }
 
+    /**
+     * Authorizes the request and sends it up a pooled connection. With a token verified lately (or a public service)
+     * and an idle connection in the pool, all of it happens now, on the caller's event loop; otherwise the caller's
+     * connection stops reading until the token is checked (off the loop) and a connection is ready.
+     */
     void start() {
-        ctx.channel().config().setAutoRead(false);
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         String bearer = bearerToken(request.headers());
         Identity known = bearer == null ? null : state.tokens().get(bearer);
-        CompletableFuture<Void> authorized = isPublic || known != null
-                ? CompletableFuture.runAsync(() -> authorize(bearer, known), ctx.executor())
-                : CompletableFuture.runAsync(() -> authorize(bearer, null), state.blocking());
-        authorized.thenComposeAsync(ignored -> upstream(), ctx.executor()).whenComplete(this::whenUpstream);
+        if (!isPublic && known == null) {
+            ctx.channel().config().setAutoRead(false);
+            CompletableFuture.runAsync(() -> authorize(bearer, null), state.blocking())
+                    .thenComposeAsync(ignored -> upstream(), ctx.executor()).whenComplete(this::whenUpstream);
+            return;
+        }
+        CompletableFuture<Lease<Upstream>> ready;
+        try {
+            authorize(bearer, known);
+            ready = upstream();
+        } catch (RuntimeException e) {
+            ready = CompletableFuture.failedFuture(e);
+        }
+        if (!ready.isDone()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        ready.whenComplete(this::whenUpstream);
     }
 
     private void whenUpstream(@Nullable Lease<Upstream> ready, @Nullable Throwable failure) {
-        ctx.executor().execute(() -> {
-            if (failure != null) {
-                fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
-            } else {
-                upstreamReady(Objects.requireNonNull(ready));
-            }
-        });
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> whenUpstream(ready, failure));
+        } else if (failure != null) {
+            fail(TunnelException.wrap(failure, ErrorCode.SSH_ERROR));
+        } else {
+            upstreamReady(Objects.requireNonNull(ready));
+        }
     }
 
     /**

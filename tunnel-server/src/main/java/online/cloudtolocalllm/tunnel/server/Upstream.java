@@ -91,17 +91,29 @@ final class Upstream implements StreamReceiver {
     public void onData(ByteBuffer data, Runnable done) {
         // a pooled (direct) buffer: the response goes out to the caller's socket without another copy
         ByteBuf copy = alloc.buffer(data.remaining()).writeBytes(data);
-        loop.execute(() -> received(copy, done));
+        onLoop(() -> received(copy, done));
     }
 
     @Override
     public void onEnd() {
-        loop.execute(this::streamEnded);
+        onLoop(this::streamEnded);
     }
 
     @Override
     public void onError(Throwable failure) {
-        loop.execute(this::streamEnded);
+        onLoop(this::streamEnded);
+    }
+
+    /**
+     * Runs {@code task} now if the tunnel delivers on this loop (its session lives here), else queues it there. A
+     * session always delivers from its own thread, so the stream's events keep their order either way.
+     */
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     private void received(ByteBuf bytes, Runnable done) {

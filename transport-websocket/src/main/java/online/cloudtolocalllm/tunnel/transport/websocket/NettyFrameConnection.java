@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link FrameConnection} on a Netty channel, the part every framing shares. Outgoing frames go through one queue
  * drained on the event loop (a write made directly on the loop would otherwise overtake frames queued from other
- * threads, and SSH packets must keep their order), with one flush per drain; a send completes while the channel is
- * writable. A peer silent past the keepalive timeout is closed; subclasses frame the bytes and answer pings.
+ * threads, and SSH packets must keep their order). Frames are flushed once per pass of the event loop, after the
+ * reads and tasks that produced them: a burst of packets from many streams leaves in one system call. A send
+ * completes while the channel is writable. A peer silent past the keepalive timeout is closed; subclasses frame the bytes and answer pings.
  */
 public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter implements FrameConnection {
     private final Channel channel;
@@ -33,6 +34,9 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waitingForWritable = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Outgoing> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushNow;
+    /** Event-loop only: a flush is queued behind what the loop is doing now. */
+    private boolean flushScheduled;
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean closedNotified = new AtomicBoolean();
     private volatile @Nullable FrameHandler handler;
@@ -195,9 +199,15 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
                 waitingForWritable.add(taken);
             }
         }
-        if (wrote) {
-            channel.flush();
+        if (wrote && !flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
         }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
     }
 
     private void releaseWaiting() {

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
@@ -98,10 +99,11 @@ final class EstablishmentScenario implements Scenario {
         }
     }
 
-    /** A client of our server exposing {@code service} on the backend. */
+    /** A client of our server exposing {@code service} on the backend, offering the algorithms OpenSSH is held to. */
     static TunnelClientConfig clientConfig(OurTunnel ours, String service, int port) {
         return TunnelClientConfig.builder().server(ours.serverUri()).token(ours.token())
                 .hostKeys(new HostKeyPolicy.Pinned(List.of(ours.fingerprint())))
+                .crypto(CryptoOptions.builder().kex(List.of(OpenSshConfig.KEX)).ciphers(List.of(OpenSshConfig.CIPHER)).build())
                 .expose(service, "127.0.0.1", port).build();
     }
 

@@ -1,0 +1,112 @@
+package online.cloudtolocalllm.tunnel.crypto.fips;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import online.cloudtolocalllm.tunnel.api.CryptoOptions;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.SessionCrypto;
+import online.cloudtolocalllm.tunnel.api.TunnelClient;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import online.cloudtolocalllm.tunnel.testing.EventLog;
+import online.cloudtolocalllm.tunnel.testing.TcpTestService;
+import online.cloudtolocalllm.tunnel.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fips profile end to end over WebSocket with bc-fips alone: what the two sides settle on, how it is reported,
+ * the ECDSA host key the server creates, and the error against a peer that offers only non-approved algorithms.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FipsNegotiationTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dataDir;
+
+    private final EventLog serverEvents = new EventLog();
+    private final EventLog clientEvents = new EventLog();
+    private final TcpTestService echo = TcpTestService.echo();
+    private TestServer tunnel;
+
+    @AfterEach
+    void stop() {
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        echo.close();
+    }
+
+    private void startServer(CryptoOptions crypto) throws Exception {
+        tunnel = TestServer.start(dataDir, b -> b.crypto(crypto).listener(serverEvents));
+    }
+
+    private TunnelClient connect(CryptoOptions crypto) throws Exception {
+        return tunnel.connect(tunnel.clientConfig("alice").expose("echo", "127.0.0.1", echo.port())
+                .crypto(crypto).listener(clientEvents).build());
+    }
+
+    @Test
+    void nistEcdhAndAesGcmWithAnEcdsaHostKeyRelayBytesAndAreReported() throws Exception {
+        startServer(CryptoOptions.defaults());
+        TunnelClient client = connect(CryptoOptions.builder().profile("fips").build());
+
+        SessionCrypto expected = new SessionCrypto("ecdh-sha2-nistp256", "ecdsa-sha2-nistp256", "aes128-gcm@openssh.com", "implicit", 1);
+        assertThat(client.crypto()).contains(expected);
+        assertThat(tunnel.server().sessions()).singleElement().satisfies(s -> assertThat(s.crypto()).isEqualTo(expected));
+        assertThat(clientEvents.ofType(TunnelEvent.Type.KEY_EXCHANGED)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo(expected.toString()));
+        serverEvents.await(EventLog.detail(TunnelEvent.Type.KEY_EXCHANGED, expected.toString()), WAIT, "the server's key exchange event");
+        assertThat(dataDir.resolve("ssh_host_ecdsa_key")).exists();
+        assertThat(dataDir.resolve("ssh_host_ed25519_key")).doesNotExist();
+        assertEchoes();
+    }
+
+    @Test
+    void aesCtrWithHmacSha2AndDiffieHellmanRunToo() throws Exception {
+        startServer(CryptoOptions.defaults());
+        TunnelClient client = connect(CryptoOptions.builder().kex(List.of("diffie-hellman-group-exchange-sha256"))
+                .ciphers(List.of("aes256-ctr")).macs(List.of("hmac-sha2-512-etm@openssh.com")).build());
+
+        assertThat(client.crypto()).contains(new SessionCrypto("diffie-hellman-group-exchange-sha256", "ecdsa-sha2-nistp256",
+                "aes256-ctr", "hmac-sha2-512-etm@openssh.com", 1));
+        assertEchoes();
+    }
+
+    @Test
+    void aPeerOfferingOnlyCurve25519FailsWithBothOffers() throws Exception {
+        startServer(CryptoOptions.defaults());
+        TunnelClient client = TunnelClient.create(tunnel.clientConfig("alice").listener(clientEvents)
+                .crypto(CryptoOptions.builder().kex(List.of("ecdh-sha2-nistp521")).build()).build());
+        try {
+            Throwable failure = catchThrowable(() -> client.start().get(30, TimeUnit.SECONDS));
+            assertThat(failure.getCause()).isInstanceOfSatisfying(TunnelException.class, e -> {
+                assertThat(e.detail()).isEqualTo("x");
+                assertThat(e.code()).isEqualTo(ErrorCode.SSH_ERROR);
+            });
+            assertThat(client.state()).isEqualTo(TunnelState.FAILED);
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
+    private void assertEchoes() throws Exception {
+        try (TunnelStream stream = tunnel.server().openStream("alice", "echo").get(10, TimeUnit.SECONDS)) {
+            byte[] hello = "hello through the tunnel".getBytes(StandardCharsets.UTF_8);
+            stream.write(ByteBuffer.wrap(hello)).get(10, TimeUnit.SECONDS);
+            assertThat(stream.inputStream().readNBytes(hello.length)).isEqualTo(hello);
+        }
+    }
+}

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The fips profile end to end over WebSocket with bc-fips alone on the path: what the two sides settle on, how it is
@@ -71,14 +73,19 @@ class FipsNegotiationTest {
         assertEchoes();
     }
 
-    @Test
-    void aesCtrWithHmacSha2AndDiffieHellmanRunToo() throws Exception {
+    @ParameterizedTest
+    @CsvSource({
+        "ecdh-sha2-nistp384, aes256-gcm@openssh.com, hmac-sha2-256, implicit",
+        "ecdh-sha2-nistp521, aes128-ctr, hmac-sha2-256-etm@openssh.com, hmac-sha2-256-etm@openssh.com",
+        "diffie-hellman-group-exchange-sha256, aes256-ctr, hmac-sha2-512-etm@openssh.com, hmac-sha2-512-etm@openssh.com",
+        "diffie-hellman-group16-sha512, aes128-ctr, hmac-sha2-256, hmac-sha2-256",
+        "diffie-hellman-group14-sha256, aes256-ctr, hmac-sha2-512, hmac-sha2-512"})
+    void everyApprovedKeyExchangeCipherAndMacRunsOnBcFips(String kex, String cipher, String mac, String negotiatedMac)
+            throws Exception {
         startServer(CryptoOptions.defaults());
-        TunnelClient client = connect(CryptoOptions.builder().kex(List.of("diffie-hellman-group-exchange-sha256"))
-                .ciphers(List.of("aes256-ctr")).macs(List.of("hmac-sha2-512-etm@openssh.com")).build());
+        TunnelClient client = connect(CryptoOptions.builder().kex(List.of(kex)).ciphers(List.of(cipher)).macs(List.of(mac)).build());
 
-        assertThat(client.crypto()).contains(new SessionCrypto("diffie-hellman-group-exchange-sha256", "ecdsa-sha2-nistp256",
-                "aes256-ctr", "hmac-sha2-512-etm@openssh.com", 1));
+        assertThat(client.crypto()).contains(new SessionCrypto(kex, "ecdsa-sha2-nistp256", cipher, negotiatedMac, 1));
         assertEchoes();
     }
 

@@ -1,6 +1,5 @@
 package online.cloudtolocalllm.tunnel.crypto.fips;
 
-import java.security.Provider;
 import java.security.Security;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -32,8 +31,7 @@ final class FipsMode {
                     + ", or bc-fips was in use before the profile was chosen)");
         }
         if (Security.getProvider(PROVIDER) == null) {
-            Provider provider = new BouncyCastleFipsProvider();
-            Security.insertProviderAt(provider, 1);
+            Security.insertProviderAt(new BouncyCastleFipsProvider(), 1);
         }
         try {
             SecurityUtils.setFipsMode();

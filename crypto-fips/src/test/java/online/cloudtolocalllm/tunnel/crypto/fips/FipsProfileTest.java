@@ -61,7 +61,7 @@ class FipsProfileTest {
     }
 
     @Test
-    void runsOnBouncyCastleFipsInApprovedOnlyModeWithoutBcprov() {
+    void runsOnBouncyCastleFipsInApprovedOnlyModeWithoutBcprov() throws Exception {
         provider.create(CryptoOptions.defaults());
 
         assertThatThrownBy(() -> Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider"))
@@ -69,7 +69,10 @@ class FipsProfileTest {
         assertThat(Security.getProviders()[0].getName()).isEqualTo("BCFIPS");
         assertThat(CryptoServicesRegistrar.isInApprovedOnlyMode()).isTrue();
         assertThat(SecurityUtils.isFipsMode()).isTrue();
+        assertThat(SecurityUtils.isBouncyCastleRegistered()).isTrue();
         assertThat(SecurityUtils.getRegisteredProvider(SecurityUtils.BOUNCY_CASTLE).getProviderName()).isEqualTo("BCFIPS");
+        assertThat(SecurityUtils.getCipher("AES/GCM/NoPadding").getProvider().getName()).isEqualTo("BCFIPS");
+        assertThat(SecurityUtils.getKeyAgreement("ECDH").getProvider().getName()).isEqualTo("BCFIPS");
     }
 
     @Test
@@ -128,5 +131,7 @@ class FipsProfileTest {
 
         assertThat(catchThrowable(() -> server.start().get(30, TimeUnit.SECONDS)))
                 .hasMessageContaining("Unknown crypto profile 'modern'; known: fips");
+        assertThatThrownBy(() -> provider.create(CryptoOptions.builder().profile("compatible").build()))
+                .hasMessageEndingWith(": The crypto-fips artifact offers only the fips profile, not 'compatible'");
     }
 }

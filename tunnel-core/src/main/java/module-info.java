@@ -2,7 +2,9 @@
 module online.cloudtolocalllm.tunnel.core {
     requires transitive online.cloudtolocalllm.tunnel.spi;
     requires org.apache.sshd.osgi;
-    requires org.bouncycastle.provider;
+    // optional: sshd finds bcprov (the crypto artifact) or bc-fips (crypto-fips) at run time; the JDK binds either as a
+    // java.security.Provider, so it needs no hard edge, which would keep bc-fips deployments off the module path
+    requires static org.bouncycastle.provider;
     requires com.nimbusds.jose.jwt;
     requires org.slf4j;
     requires static org.jspecify;

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
@@ -10,9 +11,14 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.spi.CipherSuite;
 import online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider;
 import online.cloudtolocalllm.tunnel.spi.Providers;
+import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The profiles' lists and order, custom lists, and the checks against what the SSH engine runs. */
+/**
+ * The profiles' lists and order, custom lists, the checks against what the SSH engine runs, and the fips profile
+ * asked of this artifact.
+ */
 class CipherSuiteProfilesTest {
     private final CipherSuiteProvider provider = new ProfileCipherSuiteProvider();
 
@@ -89,5 +95,13 @@ class CipherSuiteProfilesTest {
     void anUnknownProfileIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> provider.create(CryptoOptions.builder().profile("paranoid").build()))
                 .hasMessageEndingWith("Unknown crypto profile 'paranoid'; known: compatible, modern");
+    }
+
+    @Test
+    void theFipsProfileWithThisArtifactNamesTheOneItNeeds(@TempDir Path dataDir) {
+        assertThatThrownBy(() -> TestServer.start(dataDir, b -> b.crypto(CryptoOptions.builder().profile("fips").build())))
+                .hasStackTraceContaining("Unknown crypto profile 'fips'; known: compatible, modern; the fips profile needs the "
+                        + "artifact online.cloudtolocalllm.tunnel:crypto-fips in place of online.cloudtolocalllm.tunnel:crypto "
+                        + "(and org.bouncycastle:bc-fips in place of bcprov-jdk18on)");
     }
 }

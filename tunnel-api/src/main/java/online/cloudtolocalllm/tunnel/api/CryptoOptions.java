@@ -51,7 +51,7 @@ public final class CryptoOptions {
         return new Builder();
     }
 
-    /** The named profile; empty means the provider's default, {@code modern}. */
+    /** The named profile; empty means the provider's default: {@code modern}, or {@code fips} with crypto-fips. */
     public Optional<String> profile() {
         return Optional.ofNullable(profile);
     }
@@ -115,7 +115,7 @@ public final class CryptoOptions {
         private Builder() {
         }
 
-        /** A named profile: {@code modern} (the default) or {@code compatible}. */
+        /** A named profile: {@code modern} (the default) or {@code compatible}; {@code fips} with crypto-fips. */
         public Builder profile(String profile) {
             if (!profile.matches("[a-z0-9-]+")) {
                 throw new IllegalArgumentException("A profile name is lower-case letters, digits and '-', was '" + profile + "'");

@@ -16,7 +16,8 @@ final class CryptoCliOptions {
 
     @Option(names = "--crypto-profile", paramLabel = "PROFILE", order = 50,
             description = "SSH cipher-suite profile: modern (default: post-quantum key exchange first, AES-GCM, "
-                    + "Ed25519/ECDSA keys) or compatible (adds NIST ECDH, DH group exchange, AES-CTR with ETM MACs, RSA-SHA2).")
+                    + "Ed25519/ECDSA keys), compatible (adds NIST ECDH, DH group exchange, AES-CTR with ETM MACs, RSA-SHA2) "
+                    + "or fips (FIPS-approved only; needs the crypto-fips artifact in place of crypto, so not this CLI).")
     @Nullable String profile;
 
     @Option(names = "--kex", paramLabel = "ALGS", split = ",", order = 51,

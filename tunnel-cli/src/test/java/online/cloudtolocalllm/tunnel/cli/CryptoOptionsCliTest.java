@@ -59,6 +59,16 @@ class CryptoOptionsCliTest {
     }
 
     @Test
+    void theFipsProfileStopsTheServerNamingTheArtifactItNeeds() {
+        CliRun.Result run = CliRun.run("server", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
+                "--jwt-secret", TestTokens.SECRET, "--crypto-profile", "fips");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("the fips profile needs the artifact online.cloudtolocalllm.tunnel:crypto-fips in place of "
+                + "online.cloudtolocalllm.tunnel:crypto");
+    }
+
+    @Test
     void anUnsupportedAlgorithmStopsTheServerNamingIt() {
         CliRun.Result run = CliRun.run("server", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
                 "--jwt-secret", TestTokens.SECRET, "--kex", "kyber-512");

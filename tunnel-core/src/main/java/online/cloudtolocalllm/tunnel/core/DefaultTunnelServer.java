@@ -51,7 +51,6 @@ import org.slf4j.LoggerFactory;
 /** The server endpoint: sshd over frame connections, the service routing table, and the lifecycle. */
 final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTunnelServer.class);
-    private static final String HOST_KEY_FILE = "ssh_host_ed25519_key";
 
     private final TunnelServerConfig config;
     private final Authenticator authenticator;
@@ -98,8 +97,9 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         }
         try {
             EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
-            KeyPair hostKey = crypto.key().map(SshKey::keyPair)
-                    .orElseGet(() -> KeyFiles.readOrCreate(config.dataDir().resolve(HOST_KEY_FILE), "tunnel-server"));
+            HostKeyType hostKeyType = HostKeyType.of(crypto.suite());
+            KeyPair hostKey = crypto.key().map(SshKey::keyPair).orElseGet(() -> KeyFiles.readOrCreate(
+                    config.dataDir().resolve(hostKeyType.fileName()), "tunnel-server", hostKeyType::generate));
             fingerprint = KeyFiles.fingerprint(hostKey.getPublic());
             TunnelSshServer server = SshServerSetup.create(config, crypto, hostKey, authenticator, this, forwardPolicy, agents, counters);
             server.addSessionListener(new SessionEvents());

@@ -35,31 +35,42 @@ import org.jspecify.annotations.Nullable;
  */
 record EndpointCrypto(Optional<CipherSuite> suite, Optional<SshKey> key, CryptoOptions options) {
     static final String ARTIFACT = "online.cloudtolocalllm.tunnel:crypto";
+    /** The profile that lives in its own artifact, on Bouncy Castle FIPS instead of bcprov. */
+    static final String FIPS_PROFILE = "fips";
+    static final String FIPS_ARTIFACT = "online.cloudtolocalllm.tunnel:crypto-fips in place of " + ARTIFACT
+            + " (and org.bouncycastle:bc-fips in place of bcprov-jdk18on)";
 
     /** Resolves {@code options} through the providers given in {@code components} or found on the path. */
     static EndpointCrypto resolve(CryptoOptions options, Components components) {
         return new EndpointCrypto(suite(options, components), options.key().map(uri -> key(uri, components)), options);
     }
 
+    /**
+     * The suite of the named profile; without a name, the default of the provider on the path ({@code modern} with
+     * the crypto artifact, {@code fips} with crypto-fips).
+     */
     private static Optional<CipherSuite> suite(CryptoOptions options, Components components) {
+        Optional<String> profile = options.profile();
+        String artifact = profile.filter(FIPS_PROFILE::equals).isPresent() ? FIPS_ARTIFACT : ARTIFACT;
         if (components.get(CipherSuiteProvider.class).isEmpty() && Providers.discover(CipherSuiteProvider.class).isEmpty()) {
             if (options.choosesAlgorithms()) {
                 throw new TunnelException(ErrorCode.CONFIGURATION_ERROR,
-                        "Choosing SSH algorithms (" + options + ") needs a cipher-suite provider: add the artifact " + ARTIFACT);
+                        "Choosing SSH algorithms (" + options + ") needs a cipher-suite provider: add the artifact " + artifact);
             }
             return Optional.empty();
         }
-        String profile = options.profile().orElse(CipherSuiteProvider.DEFAULT_PROFILE);
-        if (components.get(CipherSuiteProvider.class).isEmpty()) {
+        if (components.get(CipherSuiteProvider.class).isEmpty() && profile.isPresent()) {
             List<String> known = Providers.discover(CipherSuiteProvider.class).stream().filter(CipherSuiteProvider::isAvailable)
                     .flatMap(p -> p.profiles().stream()).distinct().sorted().toList();
-            if (!known.contains(profile)) {
-                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Unknown crypto profile '" + profile + "'; known: "
-                        + String.join(", ", known));
+            if (!known.contains(profile.get())) {
+                throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Unknown crypto profile '" + profile.get() + "'; known: "
+                        + String.join(", ", known) + (artifact.equals(FIPS_ARTIFACT) ? "; the fips profile needs the artifact "
+                        + FIPS_ARTIFACT : ""));
             }
         }
         CipherSuiteProvider provider = Providers.select(CipherSuiteProvider.class, components, null,
-                p -> p.profiles().contains(profile), ARTIFACT + " (for the crypto profile '" + profile + "')");
+                p -> profile.isEmpty() || p.profiles().contains(profile.get()),
+                artifact + profile.map(name -> " (for the crypto profile '" + name + "')").orElse(""));
         return Optional.of(provider.create(options));
     }
 

@@ -13,13 +13,13 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Supplier;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 /** SSH key files in OpenSSH format: generate, read, fingerprint. */
 public final class KeyFiles {
@@ -30,11 +30,7 @@ public final class KeyFiles {
 
     /** A new Ed25519 key pair. */
     public static KeyPair generateEd25519() {
-        try {
-            return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        } catch (GeneralSecurityException e) {
-            throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Cannot generate an Ed25519 key: " + e.getMessage(), e);
-        }
+        return HostKeyType.ED25519.generate();
     }
 
     /**
@@ -93,12 +89,12 @@ public final class KeyFiles {
         }
     }
 
-    /** Reads {@code file}, creating it with a new Ed25519 key first if it does not exist. */
-    public static KeyPair readOrCreate(Path file, String comment) {
+    /** Reads {@code file}, creating it with a new key from {@code generator} first if it does not exist. */
+    public static KeyPair readOrCreate(Path file, String comment, Supplier<KeyPair> generator) {
         if (!Files.exists(file)) {
             deleteQuietly(publicKeyFile(file));
             try {
-                write(generateEd25519(), file, comment);
+                write(generator.get(), file, comment);
             } catch (TunnelException e) {
                 if (!(e.getCause() instanceof FileAlreadyExistsException)) {
                     throw e;

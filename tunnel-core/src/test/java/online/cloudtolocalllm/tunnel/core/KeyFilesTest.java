@@ -32,8 +32,8 @@ class KeyFilesTest {
     @Test
     void createsAHostKeyOnceAndKeepsIt() {
         Path file = dir.resolve("host");
-        String first = KeyFiles.fingerprint(KeyFiles.readOrCreate(file, "host").getPublic());
-        String second = KeyFiles.fingerprint(KeyFiles.readOrCreate(file, "host").getPublic());
+        String first = KeyFiles.fingerprint(KeyFiles.readOrCreate(file, "host", KeyFiles::generateEd25519).getPublic());
+        String second = KeyFiles.fingerprint(KeyFiles.readOrCreate(file, "host", KeyFiles::generateEd25519).getPublic());
         assertThat(second).isEqualTo(first);
     }
 

@@ -10,7 +10,10 @@ import online.cloudtolocalllm.tunnel.api.CryptoOptions;
  */
 public interface CipherSuiteProvider extends TunnelProvider<CryptoOptions, CipherSuite> {
 
-    /** The profile used when the options name none. */
+    /**
+     * The profile of the {@code crypto} artifact used when the options name none; a provider without it (crypto-fips)
+     * uses its own.
+     */
     String DEFAULT_PROFILE = "modern";
 
     /** The profiles this provider knows, such as {@code modern} and {@code compatible}. */

@@ -240,6 +240,7 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     public void close(int code, String reason) {
         if (closeSent.compareAndSet(false, true) && channel.isActive()) {
             if (code == CloseCodes.ABNORMAL) {
+                channel.flush(); // frames written but waiting for the loop's flush still leave first
                 channel.close();
             } else {
                 sendClose(code, CloseReasons.truncate(reason));

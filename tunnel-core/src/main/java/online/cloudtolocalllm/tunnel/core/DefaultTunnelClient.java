@@ -96,7 +96,8 @@ final class DefaultTunnelClient implements TunnelClient {
         EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
         this.userKey = crypto.key();
         this.ssh = SshClientSetup.create(config, crypto, transport, hostKeys, agentForwarding, counters,
-                this::onDraining);
+                this::onDraining, (session, fingerprints, where) -> publish(TunnelEvent.Type.HOST_KEYS_LEARNED,
+                        "the server proved host keys " + String.join(", ", fingerprints) + "; " + where, null, 0, null));
         ssh.addSessionListener(new KeyExchangeEvents(new KeyExchangeEvents.Sink() {
             @Override
             public void exchanged(Session session, SessionCrypto negotiated) {
@@ -337,13 +338,16 @@ final class DefaultTunnelClient implements TunnelClient {
         release();
     }
 
+    /** The failure as the client reports it; a refused host key or failed negotiation is also published as such. */
     private TunnelException classify(Throwable failure) {
         String refusal = hostKeys.takeRefusal();
         if (refusal != null) {
+            publish(TunnelEvent.Type.HOST_KEY_REFUSED, refusal, null, 0, null);
             return new TunnelException(ErrorCode.SSH_ERROR, refusal, failure);
         }
         String noCommonAlgorithms = negotiationFailure.getAndSet(null);
         if (noCommonAlgorithms != null) {
+            publish(TunnelEvent.Type.KEY_EXCHANGE_FAILED, noCommonAlgorithms, null, 0, null);
             return new TunnelException(ErrorCode.SSH_ERROR, noCommonAlgorithms, failure);
         }
         Throwable root = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null

@@ -79,7 +79,10 @@ public record TunnelEvent(
         KEY_EXCHANGED,
         /** Client and server: a key exchange failed, for want of a common algorithm say (the detail names both offers). */
         KEY_EXCHANGE_FAILED,
-        /** Client: the server's host key is not trusted by the client's host-key policy (the detail says why). */
+        /**
+         * Client: the server's host key is not trusted by the client's host-key policy, or keys it announced were not
+         * learned because it did not prove it holds them (the detail says which and why).
+         */
         HOST_KEY_REFUSED,
         /** Server: a successor host key was generated and announced to the live sessions (the detail has fingerprints). */
         HOST_KEY_ANNOUNCED,

@@ -96,8 +96,7 @@ final class DefaultTunnelClient implements TunnelClient {
         EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
         this.userKey = crypto.key();
         this.ssh = SshClientSetup.create(config, crypto, transport, hostKeys, agentForwarding, counters,
-                this::onDraining, (session, fingerprints, where) -> publish(TunnelEvent.Type.HOST_KEYS_LEARNED,
-                        "the server proved host keys " + String.join(", ", fingerprints) + "; " + where, null, 0, null));
+                this::onDraining, new HostKeyOutcome());
         ssh.addSessionListener(new KeyExchangeEvents(new KeyExchangeEvents.Sink() {
             @Override
             public void exchanged(Session session, SessionCrypto negotiated) {
@@ -378,6 +377,21 @@ final class DefaultTunnelClient implements TunnelClient {
         String endpoint = lane == null ? config.server().toString() : config.server() + " (session " + (lane.index() + 1)
                 + " of " + config.sessions() + ")";
         events.publish(type, endpoint, user, null, detail, cause, attempt, retryIn);
+    }
+
+    /** Host keys announced by the server into events. */
+    private final class HostKeyOutcome implements HostKeyUpdates.Outcome {
+        @Override
+        public void learned(ClientSession session, List<String> fingerprints, String where) {
+            publish(TunnelEvent.Type.HOST_KEYS_LEARNED, "the server proved host keys " + String.join(", ", fingerprints) + "; "
+                    + where, null, 0, null);
+        }
+
+        @Override
+        public void refused(ClientSession session, List<String> fingerprints, String why) {
+            publish(TunnelEvent.Type.HOST_KEY_REFUSED, "announced host keys " + String.join(", ", fingerprints)
+                    + " not learned: " + why, null, 0, null);
+        }
     }
 
     // ---- streams

@@ -10,8 +10,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client's side of host-key rotation: on {@code hostkeys-00@openssh.com} from a server whose key it trusts, asks
@@ -19,20 +17,21 @@ import org.slf4j.LoggerFactory;
  * trusts those whose proofs verify. It never drops a key it trusts.
  */
 final class HostKeyUpdates extends OpenSshHostKeysHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(HostKeyUpdates.class);
-
-    /** Where learned keys are reported. */
-    @FunctionalInterface
-    interface Learned {
+    /** Where the outcome of an announcement is reported. */
+    interface Outcome {
+        /** The server proved these keys; they are trusted from now on ({@code where} says how). */
         void learned(ClientSession session, List<String> fingerprints, String where);
+
+        /** The server announced these keys but did not prove it holds them; they are not trusted. */
+        void refused(ClientSession session, List<String> fingerprints, String why);
     }
 
     private final HostKeyCheck check;
-    private final Learned learned;
+    private final Outcome outcome;
 
-    HostKeyUpdates(HostKeyCheck check, Learned learned) {
+    HostKeyUpdates(HostKeyCheck check, Outcome outcome) {
         this.check = check;
-        this.learned = learned;
+        this.outcome = outcome;
     }
 
     @Override
@@ -54,22 +53,25 @@ final class HostKeyUpdates extends OpenSshHostKeysHandler {
 
     private void proved(ClientSession session, List<PublicKey> keys, int command, Buffer reply) {
         if (command != SshConstants.SSH_MSG_REQUEST_SUCCESS) {
-            LOG.warn("{} announced host keys it would not prove; none learned", session.getConnectAddress());
+            outcome.refused(session, keys.stream().map(KeyFiles::fingerprint).toList(), "the server would not prove it holds them");
             return;
         }
-        List<String> fingerprints = new ArrayList<>();
+        List<String> learned = new ArrayList<>();
+        List<String> forged = new ArrayList<>();
         String where = "";
         for (PublicKey key : keys) {
             if (reply.available() > 0 && HostKeyProof.verify(session, key, reply.getBytes())) {
                 where = check.learn(session, key);
-                fingerprints.add(KeyFiles.fingerprint(key));
+                learned.add(KeyFiles.fingerprint(key));
             } else {
-                LOG.warn("Host key {} announced by {} not learned: the server's proof does not verify",
-                        KeyFiles.fingerprint(key), session.getConnectAddress());
+                forged.add(KeyFiles.fingerprint(key));
             }
         }
-        if (!fingerprints.isEmpty()) {
-            learned.learned(session, fingerprints, where);
+        if (!learned.isEmpty()) {
+            outcome.learned(session, learned, where);
+        }
+        if (!forged.isEmpty()) {
+            outcome.refused(session, forged, "the server's proof does not verify");
         }
     }
 }

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the sshd client of a tunnel client: no ~/.ssh configuration or keys are picked up, host keys are checked
  * by the client's policy, and the only channels the server may open are streams to exposed services and, when the
- * client forwards its agent, agent channels. A server's draining notice goes to {@code onDraining}; host keys it
- * proves during a rotation join the client's trust and are reported to {@code onHostKeysLearned}.
+ * client forwards its agent, agent channels. A server's draining notice goes to {@code onDraining}; host keys
+ * the server announces and proves during a rotation join the client's trust, as {@code onHostKeys} hears.
  */
 final class SshClientSetup {
     private SshClientSetup() {
@@ -34,7 +34,7 @@ final class SshClientSetup {
 
     static TunnelSshClient create(TunnelClientConfig config, EndpointCrypto crypto, ClientTransport transport, HostKeyCheck hostKeys,
             @Nullable ClientAgentForwarding agent, TrafficCounters counters, Predicate<Session> onDraining,
-            HostKeyUpdates.Learned onHostKeysLearned) {
+            HostKeyUpdates.Outcome onHostKeys) {
         TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
@@ -53,7 +53,7 @@ final class SshClientSetup {
         // the local service channels only ever connect to the exposed services' own addresses
         client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
         client.addChannelListener(StreamCounting.INSTANCE);
-        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(List.of(new HostKeyUpdates(hostKeys, onHostKeysLearned)));
+        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(List.of(new HostKeyUpdates(hostKeys, onHostKeys)));
         client.getGlobalRequestHandlers().stream().filter(handler -> !(handler instanceof OpenSshHostKeysHandler)).forEach(handlers::add);
         handlers.add(new DrainingNoticeHandler(onDraining));
         client.setGlobalRequestHandlers(handlers);

@@ -149,22 +149,6 @@ class HostKeyRotationTest {
         serverEvents.await(EventLog.detail(TunnelEvent.Type.HOST_KEY_ROTATED, "presenting " + newKey), WAIT, "the saved successor is presented");
     }
 
-    @Test
-    void withoutRotationTheKeyStaysAsItWas() throws Exception {
-        tunnel = TestServer.start(dir.resolve("data"), b -> b.clock(clock).listener(serverEvents));
-        String key = tunnel.server().hostKeyFingerprint();
-        EventLog clientEvents = new EventLog();
-        connect(tunnel.clientConfig("alice").listener(clientEvents).build());
-
-        clock.advance(INTERVAL.multipliedBy(10));
-        serverEvents.await(EventLog.user(TunnelEvent.Type.CONNECTED, "alice"), WAIT, "alice's session");
-        Thread.sleep(500); // longer than the rotation's check period: nothing may happen
-        assertThat(tunnel.server().hostKeyFingerprint()).isEqualTo(key);
-        assertThat(serverEvents.ofType(TunnelEvent.Type.HOST_KEY_ANNOUNCED)).isEmpty();
-        assertThat(clientEvents.ofType(TunnelEvent.Type.HOST_KEYS_LEARNED)).isEmpty();
-        assertThat(dir.resolve("data").resolve(KEY_FILE + ".next")).doesNotExist();
-    }
-
     private static TunnelException refusal(TunnelClient client) throws Exception {
         try {
             client.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -77,7 +77,10 @@ public record TunnelEvent(
          * (see {@link SessionCrypto}).
          */
         KEY_EXCHANGED,
-        /** Client and server: a key exchange failed, for want of a common algorithm say (the detail names both offers). */
+        /**
+         * Client and server: a key exchange failed, for want of a common algorithm say (the detail names both offers);
+         * a {@link #FAILED} event follows.
+         */
         KEY_EXCHANGE_FAILED,
         /**
          * Client: the server's host key is not trusted by the client's host-key policy, or keys it announced were not

@@ -397,8 +397,8 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             if (event == Event.Authenticated && session instanceof ServerSession server) {
                 sessions.put(server, config.clock().instant());
                 HostKeyRing ring = hostKeys;
-                if (ring != null) {
-                    // after the login reply: this runs while sshd still holds the session's encoder
+                if (ring != null && config.hostKeyRotation().isPresent() && !shuttingDown.get()) {
+                    // from another thread: sshd calls this before it writes the login reply, holding the session's encoder
                     scheduler.execute(() -> HostKeyAnnouncement.send(server, ring.announced()));
                 }
                 events.publish(TunnelEvent.Type.CONNECTED, String.valueOf(session.getRemoteAddress()),

@@ -219,7 +219,8 @@ public final class FailoverTunnelClient implements TunnelClient {
                     liveDraining(connection, event);
                 }
             }
-            case CONNECTING, KEY_EXCHANGED, AGENT_FORWARDED, AGENT_FORWARDING_ENDED, AGENT_FORWARDING_FAILED -> {
+            case CONNECTING, KEY_EXCHANGED, KEY_EXCHANGE_FAILED, HOST_KEY_REFUSED, HOST_KEYS_LEARNED, AGENT_FORWARDED,
+                    AGENT_FORWARDING_ENDED, AGENT_FORWARDING_FAILED -> {
                 if (connection == joining || connection == live) {
                     events.forward(event);
                 }

@@ -76,7 +76,23 @@ public record TunnelEvent(
          * Client and server: a key exchange completed, the first one or a rekey; the detail names the algorithms
          * (see {@link SessionCrypto}).
          */
-        KEY_EXCHANGED
+        KEY_EXCHANGED,
+        /**
+         * Client and server: a key exchange failed, for want of a common algorithm say (the detail names both offers);
+         * a {@link #FAILED} event follows.
+         */
+        KEY_EXCHANGE_FAILED,
+        /**
+         * Client: the server's host key is not trusted by the client's host-key policy, or keys it announced were not
+         * learned because it did not prove it holds them (the detail says which and why).
+         */
+        HOST_KEY_REFUSED,
+        /** Server: a successor host key was generated and announced to the live sessions (the detail has fingerprints). */
+        HOST_KEY_ANNOUNCED,
+        /** Server: the announced successor became the presented host key and the old one retired. */
+        HOST_KEY_ROTATED,
+        /** Client: the server proved it holds new host keys, which the client now trusts (the detail has fingerprints). */
+        HOST_KEYS_LEARNED
     }
 
     public TunnelEvent {

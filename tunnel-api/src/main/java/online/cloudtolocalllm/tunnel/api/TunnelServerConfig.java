@@ -46,6 +46,7 @@ public final class TunnelServerConfig {
     private final Duration ingressReconnectWait;
     private final Clock clock;
     private final CryptoOptions crypto;
+    private final @Nullable HostKeyRotation hostKeyRotation;
     private final @Nullable TlsSettings tls;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -72,11 +73,16 @@ public final class TunnelServerConfig {
         this.ingressReconnectWait = b.ingressReconnectWait;
         this.clock = b.clock;
         this.crypto = b.crypto;
+        this.hostKeyRotation = b.hostKeyRotation;
         this.tls = b.tls;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
         if (jwtSecret != null && jwksUrl != null) {
             throw new IllegalArgumentException("Give either a JWT secret or a JWKS URL, not both");
+        }
+        if (hostKeyRotation != null && crypto.key().isPresent()) {
+            throw new IllegalArgumentException("Host-key rotation cannot rotate a key held in a token (" + crypto.key().get()
+                    + "): rotate it in the token and restart, or let the server keep its host key in dataDir");
         }
         if (tls != null && listen == null) {
             throw new IllegalArgumentException("TLS settings need a listen address: an embedded server's host terminates TLS");
@@ -209,6 +215,11 @@ public final class TunnelServerConfig {
         return crypto;
     }
 
+    /** How the host key rotates; absent (the default) keeps one key for good. */
+    public Optional<HostKeyRotation> hostKeyRotation() {
+        return Optional.ofNullable(hostKeyRotation);
+    }
+
     /** TLS on the server's port; absent means plaintext only. */
     public Optional<TlsSettings> tls() {
         return Optional.ofNullable(tls);
@@ -227,7 +238,8 @@ public final class TunnelServerConfig {
         return "TunnelServerConfig[listen=" + listen + ", dataDir=" + dataDir + ", jwt="
                 + (jwtSecret != null ? "HS256" : jwksUrl != null ? jwksUrl : "none") + ", authorizedKeys=" + authorizedKeys
                 + ", public=" + publicServices + ", forwardAllow=" + forwardAllow
-                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "") + (tls != null ? ", tls=" + tls : "") + "]";
+                + (agentForwardingAllowed ? ", agentForwarding=allowed" : "")
+                + (hostKeyRotation != null ? ", hostKeyRotation=" + hostKeyRotation : "") + (tls != null ? ", tls=" + tls : "") + "]";
     }
 
     /** Builds a {@link TunnelServerConfig}; each setter checks its value at once. */
@@ -253,6 +265,7 @@ public final class TunnelServerConfig {
         private Duration ingressReconnectWait = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
         private CryptoOptions crypto = CryptoOptions.defaults();
+        private @Nullable HostKeyRotation hostKeyRotation;
         private @Nullable TlsSettings tls;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -390,6 +403,15 @@ public final class TunnelServerConfig {
         /** The SSH crypto policy; {@link CryptoOptions#defaults()} unless set. */
         public Builder crypto(CryptoOptions crypto) {
             this.crypto = Objects.requireNonNull(crypto, "crypto");
+            return this;
+        }
+
+        /**
+         * Rotates the host key kept in {@link #dataDir(Path)}: every {@code interval} a new key is announced to
+         * clients, and presented {@code overlap} later (see {@link HostKeyRotation}). A key in a token is not rotated.
+         */
+        public Builder hostKeyRotation(Duration interval, Duration overlap) {
+            this.hostKeyRotation = new HostKeyRotation(interval, overlap);
             return this;
         }
 

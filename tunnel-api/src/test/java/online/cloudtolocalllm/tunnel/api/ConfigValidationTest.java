@@ -107,4 +107,18 @@ class ConfigValidationTest {
     void pinsMustLookLikeFingerprints() {
         assertThatThrownBy(() -> HostKeyPolicy.pinned("MD5:aa")).hasMessageContaining("SHA256:");
     }
+
+    @Test
+    void hostKeyRotationIsOffByDefaultNeedsAnOverlapShorterThanItsIntervalAndRefusesAKeyInAToken() {
+        TunnelServerConfig.Builder server = TunnelServerConfig.builder().dataDir(Path.of("data"));
+        assertThat(server.build().hostKeyRotation()).isEmpty();
+        assertThat(server.hostKeyRotation(Duration.ofDays(30), Duration.ofDays(2)).build().hostKeyRotation())
+                .contains(new HostKeyRotation(Duration.ofDays(30), Duration.ofDays(2)));
+        assertThatThrownBy(() -> server.hostKeyRotation(Duration.ofDays(1), Duration.ofDays(1)))
+                .hasMessageContaining("overlap PT24H must be shorter than its interval PT24H");
+
+        server.crypto(CryptoOptions.builder().key(java.net.URI.create("pkcs11:object=host;pin-value=1234")).build());
+        assertThatThrownBy(server::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot rotate a key held in a token");
+    }
 }

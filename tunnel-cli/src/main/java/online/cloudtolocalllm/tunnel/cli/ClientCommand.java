@@ -17,6 +17,7 @@ import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditListener;
 import online.cloudtolocalllm.tunnel.failover.Endpoint;
 import online.cloudtolocalllm.tunnel.failover.FailoverConfig;
 import online.cloudtolocalllm.tunnel.failover.FailoverTunnelClient;
@@ -199,6 +200,7 @@ final class ClientCommand implements Callable<Integer> {
                 .keepAlive(keepAlive, keepAliveTimeout)
                 .sessions(sessions)
                 .listener(new EventPrinter(err, common.verbose()))
+                .listener(CryptoAuditListener.logging())
                 .listener(event -> announceRegistration(event, out))
                 .listener(event -> {
                     if (event.type() == TunnelEvent.Type.FAILED) {

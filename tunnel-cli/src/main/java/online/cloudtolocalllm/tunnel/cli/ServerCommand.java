@@ -14,6 +14,7 @@ import online.cloudtolocalllm.tunnel.agent.AgentPolicy;
 import online.cloudtolocalllm.tunnel.api.PoolSettings;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditListener;
 import online.cloudtolocalllm.tunnel.spi.AgentGatewayProvider;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -113,6 +114,12 @@ final class ServerCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}. Also: add, remove, remove-all, lock, unlock, extension.")
     String agentOperations;
 
+    @Option(names = "--host-key-rotation", paramLabel = "INTERVAL/OVERLAP",
+            description = "Rotate the host key kept in --data-dir: every INTERVAL a new key is announced to connected "
+                    + "clients (hostkeys-00@openssh.com), and OVERLAP later it replaces the old key, e.g. 30d/2d. Off by "
+                    + "default; a key in a token (--key) is not rotated.")
+    @Nullable String hostKeyRotation;
+
     @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
             description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
     Duration keepAlive;
@@ -187,8 +194,18 @@ final class ServerCommand implements Callable<Integer> {
                 .shutdownTimeout(shutdownTimeout)
                 .ingressReconnectWait(ingressReconnectWait)
                 .ingressPool(new PoolSettings(ingressPoolMinIdle, ingressPoolSize, ingressPoolMaxAge, ingressPoolMaxIdle))
-                .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()));
+                .listener(new EventPrinter(spec.commandLine().getErr(), common.verbose()))
+                .listener(CryptoAuditListener.logging());
         tls.settings().ifPresent(builder::tls);
+        if (hostKeyRotation != null) {
+            String[] parts = hostKeyRotation.split("/", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("Expected --host-key-rotation INTERVAL/OVERLAP such as 30d/2d, got '"
+                        + hostKeyRotation + "'");
+            }
+            DurationConverter durations = new DurationConverter();
+            builder.hostKeyRotation(durations.convert(parts[0]), durations.convert(parts[1]));
+        }
         if (jwtSecret != null) {
             builder.jwtSecret(jwtSecret);
         }

@@ -38,6 +38,15 @@ class ServerCommandTest {
     }
 
     @Test
+    void hostKeyRotationNeedsAnIntervalAndAShorterOverlap() {
+        assertThat(server("--host-key-rotation", "30d").err()).contains("Expected --host-key-rotation INTERVAL/OVERLAP such as 30d/2d, got '30d'");
+
+        CliRun.Result run = server("--host-key-rotation", "1d/2d");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("host-key rotation overlap PT48H must be shorter than its interval PT24H");
+    }
+
+    @Test
     void aPublicServiceNeedsAUser() {
         CliRun.Result run = server("--public", "llm");
 

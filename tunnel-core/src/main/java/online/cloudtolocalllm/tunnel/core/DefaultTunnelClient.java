@@ -96,7 +96,7 @@ final class DefaultTunnelClient implements TunnelClient {
         EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
         this.userKey = crypto.key();
         this.ssh = SshClientSetup.create(config, crypto, transport, hostKeys, agentForwarding, counters,
-                this::onDraining);
+                this::onDraining, new HostKeyOutcome());
         ssh.addSessionListener(new KeyExchangeEvents(new KeyExchangeEvents.Sink() {
             @Override
             public void exchanged(Session session, SessionCrypto negotiated) {
@@ -337,13 +337,16 @@ final class DefaultTunnelClient implements TunnelClient {
         release();
     }
 
+    /** The failure as the client reports it; a refused host key or failed negotiation is also published as such. */
     private TunnelException classify(Throwable failure) {
         String refusal = hostKeys.takeRefusal();
         if (refusal != null) {
+            publish(TunnelEvent.Type.HOST_KEY_REFUSED, refusal, null, 0, null);
             return new TunnelException(ErrorCode.SSH_ERROR, refusal, failure);
         }
         String noCommonAlgorithms = negotiationFailure.getAndSet(null);
         if (noCommonAlgorithms != null) {
+            publish(TunnelEvent.Type.KEY_EXCHANGE_FAILED, noCommonAlgorithms, null, 0, null);
             return new TunnelException(ErrorCode.SSH_ERROR, noCommonAlgorithms, failure);
         }
         Throwable root = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -374,6 +377,21 @@ final class DefaultTunnelClient implements TunnelClient {
         String endpoint = lane == null ? config.server().toString() : config.server() + " (session " + (lane.index() + 1)
                 + " of " + config.sessions() + ")";
         events.publish(type, endpoint, user, null, detail, cause, attempt, retryIn);
+    }
+
+    /** Host keys announced by the server into events. */
+    private final class HostKeyOutcome implements HostKeyUpdates.Outcome {
+        @Override
+        public void learned(ClientSession session, List<String> fingerprints, String where) {
+            publish(TunnelEvent.Type.HOST_KEYS_LEARNED, "the server proved host keys " + String.join(", ", fingerprints) + "; "
+                    + where, null, 0, null);
+        }
+
+        @Override
+        public void refused(ClientSession session, List<String> fingerprints, String why) {
+            publish(TunnelEvent.Type.HOST_KEY_REFUSED, "announced host keys " + String.join(", ", fingerprints)
+                    + " not learned: " + why, null, 0, null);
+        }
     }
 
     // ---- streams

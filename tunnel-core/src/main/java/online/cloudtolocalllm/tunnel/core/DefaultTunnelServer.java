@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.core;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,6 @@ import online.cloudtolocalllm.tunnel.spi.Providers;
 import online.cloudtolocalllm.tunnel.spi.ServerHost;
 import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
 import online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
-import online.cloudtolocalllm.tunnel.spi.SshKey;
 import online.cloudtolocalllm.tunnel.spi.TunnelAcceptor;
 import online.cloudtolocalllm.tunnel.spi.UpgradeRequest;
 import org.apache.sshd.common.session.Session;
@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 /** The server endpoint: sshd over frame connections, the service routing table, and the lifecycle. */
 final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTunnelServer.class);
+    /** How often the rotation looks at the clock (real time; the clock itself may be a test's). */
+    private static final long ROTATION_CHECK_MS = 200;
 
     private final TunnelServerConfig config;
     private final Authenticator authenticator;
@@ -71,7 +73,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     private @Nullable TunnelSshServer ssh;
     private @Nullable ServerHost host;
     private volatile @Nullable InetSocketAddress address;
-    private volatile @Nullable String fingerprint;
+    private volatile @Nullable HostKeyRing hostKeys;
 
     DefaultTunnelServer(TunnelServerConfig config) {
         this.config = config;
@@ -98,14 +100,21 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         try {
             EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
             HostKeyType hostKeyType = HostKeyType.of(crypto.suite());
-            KeyPair hostKey = crypto.key().map(SshKey::keyPair).orElseGet(() -> KeyFiles.readOrCreate(
-                    config.dataDir().resolve(hostKeyType.fileName()), "tunnel-server", hostKeyType::generate));
-            fingerprint = KeyFiles.fingerprint(hostKey.getPublic());
-            TunnelSshServer server = SshServerSetup.create(config, crypto, hostKey, authenticator, this, forwardPolicy, agents, counters);
+            Path keyFile = config.dataDir().resolve(hostKeyType.fileName());
+            HostKeyRing ring = crypto.key().map(key -> new HostKeyRing(key.keyPair(), null))
+                    .orElseGet(() -> config.hostKeyRotation().isPresent() ? HostKeyRotator.load(keyFile, hostKeyType::generate)
+                            : new HostKeyRing(KeyFiles.readOrCreate(keyFile, "tunnel-server", hostKeyType::generate), null));
+            hostKeys = ring;
+            TunnelSshServer server = SshServerSetup.create(config, crypto, ring, authenticator, this, forwardPolicy, agents, counters);
             server.addSessionListener(new SessionEvents());
             server.addSessionListener(new KeyExchangeEvents(new KeyExchangeSink()));
             server.start();
             ssh = server;
+            config.hostKeyRotation().ifPresent(rotation -> {
+                HostKeyRotator rotator = new HostKeyRotator(ring, keyFile, hostKeyType::generate, rotation, config.clock(),
+                        new RotationEvents(ring));
+                scheduler.scheduleWithFixedDelay(() -> rotate(rotator), ROTATION_CHECK_MS, ROTATION_CHECK_MS, TimeUnit.MILLISECONDS);
+            });
             for (Map.Entry<String, InetSocketAddress> entry : config.tcpListeners().entrySet()) {
                 String[] userService = entry.getKey().split("/", 2);
                 tcpListeners.add(TcpServiceListener.start(entry.getValue(), userService[0], userService[1], this));
@@ -126,7 +135,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
                 throw TunnelException.wrap(failure, ErrorCode.CONFIGURATION_ERROR);
             }
             address = bound;
-            LOG.info("Tunnel server listening on {} with host key {}", bound, fingerprint);
+            LOG.info("Tunnel server listening on {} with host key {}", bound, hostKeyFingerprint());
             return this;
         });
     }
@@ -138,11 +147,24 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
 
     @Override
     public String hostKeyFingerprint() {
-        String value = fingerprint;
-        if (value == null) {
+        HostKeyRing ring = hostKeys;
+        if (ring == null) {
             throw new IllegalStateException("The host key is loaded by start()");
         }
-        return value;
+        return KeyFiles.fingerprint(ring.current().getPublic());
+    }
+
+    private static void rotate(HostKeyRotator rotator) {
+        try {
+            rotator.tick();
+        } catch (RuntimeException e) {
+            LOG.warn("Host-key rotation step failed; trying again: {}", e.toString());
+        }
+    }
+
+    private String serverEndpoint() {
+        InetSocketAddress bound = address;
+        return bound == null ? "embedded" : bound.toString();
     }
 
     // ---- TunnelAcceptor
@@ -339,7 +361,33 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
 
         @Override
         public void failed(Session session, String why) {
+            events.publish(TunnelEvent.Type.KEY_EXCHANGE_FAILED, String.valueOf(session.getRemoteAddress()), null, null, why,
+                    null, 0, null);
             events.publish(TunnelEvent.Type.FAILED, String.valueOf(session.getRemoteAddress()), null, null, why, null, 0, null);
+        }
+    }
+
+    /** Rotation steps into announcements to the live sessions and events. */
+    private final class RotationEvents implements HostKeyRotator.Listener {
+        private final HostKeyRing ring;
+
+        RotationEvents(HostKeyRing ring) {
+            this.ring = ring;
+        }
+
+        @Override
+        public void announced(KeyPair current, KeyPair successor, Instant presentedFrom) {
+            sessions.keySet().forEach(session -> HostKeyAnnouncement.send(session, ring.announced()));
+            events.publish(TunnelEvent.Type.HOST_KEY_ANNOUNCED, serverEndpoint(), null, null, "successor "
+                    + KeyFiles.fingerprint(successor.getPublic()) + " announced to " + sessions.size() + " sessions, presented from "
+                    + presentedFrom + "; current " + KeyFiles.fingerprint(current.getPublic()), null, 0, null);
+        }
+
+        @Override
+        public void rotated(KeyPair retired, KeyPair current) {
+            events.publish(TunnelEvent.Type.HOST_KEY_ROTATED, serverEndpoint(), null, null, "presenting "
+                    + KeyFiles.fingerprint(current.getPublic()) + ", retired " + KeyFiles.fingerprint(retired.getPublic()),
+                    null, 0, null);
         }
     }
 
@@ -349,6 +397,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         public void sessionEvent(Session session, Event event) {
             if (event == Event.Authenticated && session instanceof ServerSession server) {
                 sessions.put(server, config.clock().instant());
+                HostKeyRing ring = hostKeys;
+                if (ring != null && config.hostKeyRotation().isPresent() && !shuttingDown.get()) {
+                    // from another thread: sshd calls this before it writes the login reply, holding the session's encoder
+                    scheduler.execute(() -> HostKeyAnnouncement.send(server, ring.announced()));
+                }
                 events.publish(TunnelEvent.Type.CONNECTED, String.valueOf(session.getRemoteAddress()),
                         session.getUsername(), null, "session " + session.getIoSession().getId(), null, 0, null);
             }

@@ -5,20 +5,30 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies the server's host key by the client's {@link HostKeyPolicy}, and keeps the reason of the last refusal
- * so the client can say exactly what was expected and what was found.
+ * so the client can say exactly what was expected and what was found. Keys the server proved it holds are added to
+ * the trust: to this client's pins, or to the known_hosts file (only ever appended to).
  */
 final class HostKeyCheck implements ServerKeyVerifier {
+    /** Set on a session whose host key this check accepted. */
+    private static final AttributeKey<PublicKey> TRUSTED = new AttributeKey<>();
+
     private final HostKeyPolicy policy;
+    private final Set<String> learnedPins = ConcurrentHashMap.newKeySet();
     private final AtomicReference<@Nullable String> lastRefusal = new AtomicReference<>();
 
     HostKeyCheck(HostKeyPolicy policy) {
@@ -30,21 +40,58 @@ final class HostKeyCheck implements ServerKeyVerifier {
         return lastRefusal.getAndSet(null);
     }
 
+    /** Whether {@code session}'s own host key passed this check, which it must to teach new keys. */
+    static boolean verified(ClientSession session) {
+        return session.getAttribute(TRUSTED) != null;
+    }
+
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
         String actual = KeyFiles.fingerprint(serverKey);
         String host = describe(session.getConnectAddress());
-        return switch (policy) {
+        boolean ok = switch (policy) {
             case HostKeyPolicy.Pinned pinned -> {
-                boolean ok = pinned.fingerprints().contains(actual);
-                if (!ok) {
-                    lastRefusal.set("Host key of " + host + " is " + actual + ", expected " + String.join(" or ", pinned.fingerprints()));
+                boolean pinnedKey = pins(pinned).contains(actual);
+                if (!pinnedKey) {
+                    lastRefusal.set("Host key of " + host + " is " + actual + ", expected " + String.join(" or ", pins(pinned)));
                 }
-                yield ok;
+                yield pinnedKey;
             }
             case HostKeyPolicy.KnownHosts known -> knownHosts(known.file(), false, session, serverKey, actual, host);
             case HostKeyPolicy.TrustOnFirstUse tofu -> knownHosts(tofu.file(), true, session, serverKey, actual, host);
         };
+        if (ok) {
+            session.setAttribute(TRUSTED, serverKey);
+        }
+        return ok;
+    }
+
+    /** Whether {@code key} is already trusted for the server of {@code session}. */
+    boolean trusts(ClientSession session, PublicKey key) {
+        return switch (policy) {
+            case HostKeyPolicy.Pinned pinned -> pins(pinned).contains(KeyFiles.fingerprint(key));
+            case HostKeyPolicy.KnownHosts known -> KnownHostsFile.lists(known.file(), session.getConnectAddress(), key);
+            case HostKeyPolicy.TrustOnFirstUse tofu -> KnownHostsFile.lists(tofu.file(), session.getConnectAddress(), key);
+        };
+    }
+
+    /** Trusts {@code key} from now on for the server of {@code session}; says where it was recorded. */
+    String learn(ClientSession session, PublicKey key) {
+        return switch (policy) {
+            case HostKeyPolicy.Pinned pinned -> {
+                learnedPins.add(KeyFiles.fingerprint(key));
+                yield "pinned for this client";
+            }
+            case HostKeyPolicy.KnownHosts known -> KnownHostsFile.add(known.file(), session.getConnectAddress(), key);
+            case HostKeyPolicy.TrustOnFirstUse tofu -> KnownHostsFile.add(tofu.file(), session.getConnectAddress(), key);
+        };
+    }
+
+    /** The configured pins, then the learned ones. */
+    private List<String> pins(HostKeyPolicy.Pinned pinned) {
+        List<String> all = new ArrayList<>(pinned.fingerprints());
+        learnedPins.stream().filter(pin -> !all.contains(pin)).sorted().forEach(all::add);
+        return all;
     }
 
     private boolean knownHosts(Path file, boolean trustNew, ClientSession session, PublicKey key, String actual, String host) {

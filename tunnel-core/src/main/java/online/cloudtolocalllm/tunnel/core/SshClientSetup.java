@@ -12,6 +12,7 @@ import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.global.OpenSshHostKeysHandler;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.session.ConnectionService;
@@ -24,14 +25,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the sshd client of a tunnel client: no ~/.ssh configuration or keys are picked up, host keys are checked
  * by the client's policy, and the only channels the server may open are streams to exposed services and, when the
- * client forwards its agent, agent channels. A server's draining notice goes to {@code onDraining}.
+ * client forwards its agent, agent channels. A server's draining notice goes to {@code onDraining}; host keys
+ * the server announces and proves during a rotation join the client's trust, as {@code onHostKeys} hears.
  */
 final class SshClientSetup {
     private SshClientSetup() {
     }
 
     static TunnelSshClient create(TunnelClientConfig config, EndpointCrypto crypto, ClientTransport transport, HostKeyCheck hostKeys,
-            @Nullable ClientAgentForwarding agent, TrafficCounters counters, Predicate<Session> onDraining) {
+            @Nullable ClientAgentForwarding agent, TrafficCounters counters, Predicate<Session> onDraining,
+            HostKeyUpdates.Outcome onHostKeys) {
         TunnelSshClient client = (TunnelSshClient) ClientBuilder.builder()
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
@@ -50,7 +53,8 @@ final class SshClientSetup {
         // the local service channels only ever connect to the exposed services' own addresses
         client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
         client.addChannelListener(StreamCounting.INSTANCE);
-        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(client.getGlobalRequestHandlers());
+        List<RequestHandler<ConnectionService>> handlers = new ArrayList<>(List.of(new HostKeyUpdates(hostKeys, onHostKeys)));
+        client.getGlobalRequestHandlers().stream().filter(handler -> !(handler instanceof OpenSshHostKeysHandler)).forEach(handlers::add);
         handlers.add(new DrainingNoticeHandler(onDraining));
         client.setGlobalRequestHandlers(handlers);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepAliveInterval());

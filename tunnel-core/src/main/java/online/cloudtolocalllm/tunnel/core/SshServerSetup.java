@@ -1,6 +1,5 @@
 package online.cloudtolocalllm.tunnel.core;
 
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -33,19 +32,19 @@ final class SshServerSetup {
     private SshServerSetup() {
     }
 
-    static TunnelSshServer create(TunnelServerConfig config, EndpointCrypto crypto, KeyPair hostKey, Authenticator authenticator,
+    static TunnelSshServer create(TunnelServerConfig config, EndpointCrypto crypto, HostKeyRing hostKeys, Authenticator authenticator,
             ServerRoutes routes, ForwardPolicy forwardPolicy, ServerAgents agents, TrafficCounters counters) {
         TunnelSshServer server = (TunnelSshServer) ServerBuilder.builder()
                 .factory(() -> new TunnelSshServer(counters))
                 .build();
         crypto.apply(server, ServerBuilder.DH2KEX);
-        server.setKeyPairProvider(new SingleHostKey(hostKey));
+        server.setKeyPairProvider(hostKeys);
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setPasswordAuthenticator((user, token, session) -> tokenLogin(authenticator, user, token, session));
         server.setPublickeyAuthenticator((user, key, session) -> keyLogin(authenticator, user, key, session));
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                LaneRequestHandler.INSTANCE, new ServiceRegistrationHandler(routes)));
+                LaneRequestHandler.INSTANCE, new ServiceRegistrationHandler(routes), new HostKeyProofHandler(hostKeys)));
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE, AgentSessionChannel.factory(agents)));
         server.setForwardingFilter(forwardingFilter(forwardPolicy));
         server.addChannelListener(StreamCounting.INSTANCE);

@@ -1,0 +1,43 @@
+package online.cloudtolocalllm.tunnel.crypto.audit;
+
+import java.util.Map;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelListener;
+
+/**
+ * Turns a client's or server's crypto events into audit records: add it as a listener to either. Other events pass
+ * by.
+ */
+public final class CryptoAuditListener implements TunnelListener {
+    private static final Map<TunnelEvent.Type, CryptoAuditRecord.Kind> KINDS = Map.of(
+            TunnelEvent.Type.KEY_EXCHANGED, CryptoAuditRecord.Kind.KEY_EXCHANGED,
+            TunnelEvent.Type.KEY_EXCHANGE_FAILED, CryptoAuditRecord.Kind.NEGOTIATION_FAILED,
+            TunnelEvent.Type.HOST_KEY_REFUSED, CryptoAuditRecord.Kind.HOST_KEY_REFUSED,
+            TunnelEvent.Type.HOST_KEY_ANNOUNCED, CryptoAuditRecord.Kind.HOST_KEY_ANNOUNCED,
+            TunnelEvent.Type.HOST_KEY_ROTATED, CryptoAuditRecord.Kind.HOST_KEY_ROTATED,
+            TunnelEvent.Type.HOST_KEYS_LEARNED, CryptoAuditRecord.Kind.HOST_KEYS_LEARNED);
+
+    private final CryptoAudit audit;
+
+    private CryptoAuditListener(CryptoAudit audit) {
+        this.audit = audit;
+    }
+
+    /** A listener recording to {@code audit}. */
+    public static CryptoAuditListener to(CryptoAudit audit) {
+        return new CryptoAuditListener(audit);
+    }
+
+    /** A listener recording to {@link CryptoAudit#log()}. */
+    public static CryptoAuditListener logging() {
+        return to(CryptoAudit.log());
+    }
+
+    @Override
+    public void onEvent(TunnelEvent event) {
+        CryptoAuditRecord.Kind kind = KINDS.get(event.type());
+        if (kind != null) {
+            audit.record(new CryptoAuditRecord(event.time(), kind, event.endpoint(), event.user(), event.detail()));
+        }
+    }
+}

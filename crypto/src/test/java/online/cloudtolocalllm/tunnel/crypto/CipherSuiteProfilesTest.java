@@ -37,7 +37,9 @@ class CipherSuiteProfilesTest {
                 "sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org");
         assertThat(modern.ciphers()).containsExactly("aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
                 "chacha20-poly1305@openssh.com");
-        assertThat(modern.signatures()).containsExactly("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+        assertThat(modern.signatures()).containsExactly("ssh-ed25519-cert-v01@openssh.com",
+                "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+                "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
                 "ecdsa-sha2-nistp521");
         assertThat(modern.macs()).allMatch(mac -> mac.endsWith("-etm@openssh.com"));
     }

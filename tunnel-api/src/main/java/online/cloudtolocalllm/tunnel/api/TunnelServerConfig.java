@@ -47,6 +47,7 @@ public final class TunnelServerConfig {
     private final Clock clock;
     private final CryptoOptions crypto;
     private final @Nullable HostKeyRotation hostKeyRotation;
+    private final @Nullable Path hostCertificate;
     private final @Nullable TlsSettings tls;
     private final List<TunnelListener> listeners;
     private final Components components;
@@ -74,6 +75,7 @@ public final class TunnelServerConfig {
         this.clock = b.clock;
         this.crypto = b.crypto;
         this.hostKeyRotation = b.hostKeyRotation;
+        this.hostCertificate = b.hostCertificate;
         this.tls = b.tls;
         this.listeners = List.copyOf(b.listeners);
         this.components = b.components;
@@ -83,6 +85,10 @@ public final class TunnelServerConfig {
         if (hostKeyRotation != null && crypto.key().isPresent()) {
             throw new IllegalArgumentException("Host-key rotation cannot rotate a key held in a token (" + crypto.key().get()
                     + "): rotate it in the token and restart, or let the server keep its host key in dataDir");
+        }
+        if (hostKeyRotation != null && hostCertificate != null) {
+            throw new IllegalArgumentException("A host certificate certifies one key, so host-key rotation cannot be "
+                    + "combined with it: have the CA sign each new key and restart with its certificate");
         }
         if (tls != null && listen == null) {
             throw new IllegalArgumentException("TLS settings need a listen address: an embedded server's host terminates TLS");
@@ -220,6 +226,11 @@ public final class TunnelServerConfig {
         return Optional.ofNullable(hostKeyRotation);
     }
 
+    /** The OpenSSH certificate of the host key, presented to clients that offer certificate algorithms; absent by default. */
+    public Optional<Path> hostCertificate() {
+        return Optional.ofNullable(hostCertificate);
+    }
+
     /** TLS on the server's port; absent means plaintext only. */
     public Optional<TlsSettings> tls() {
         return Optional.ofNullable(tls);
@@ -239,7 +250,8 @@ public final class TunnelServerConfig {
                 + (jwtSecret != null ? "HS256" : jwksUrl != null ? jwksUrl : "none") + ", authorizedKeys=" + authorizedKeys
                 + ", public=" + publicServices + ", forwardAllow=" + forwardAllow
                 + (agentForwardingAllowed ? ", agentForwarding=allowed" : "")
-                + (hostKeyRotation != null ? ", hostKeyRotation=" + hostKeyRotation : "") + (tls != null ? ", tls=" + tls : "") + "]";
+                + (hostKeyRotation != null ? ", hostKeyRotation=" + hostKeyRotation : "")
+                + (hostCertificate != null ? ", hostCertificate=" + hostCertificate : "") + (tls != null ? ", tls=" + tls : "") + "]";
     }
 
     /** Builds a {@link TunnelServerConfig}; each setter checks its value at once. */
@@ -266,6 +278,7 @@ public final class TunnelServerConfig {
         private Clock clock = Clock.systemUTC();
         private CryptoOptions crypto = CryptoOptions.defaults();
         private @Nullable HostKeyRotation hostKeyRotation;
+        private @Nullable Path hostCertificate;
         private @Nullable TlsSettings tls;
         private final List<TunnelListener> listeners = new ArrayList<>();
         private Components components = Components.NONE;
@@ -412,6 +425,16 @@ public final class TunnelServerConfig {
          */
         public Builder hostKeyRotation(Duration interval, Duration overlap) {
             this.hostKeyRotation = new HostKeyRotation(interval, overlap);
+            return this;
+        }
+
+        /**
+         * Presents the host key with this OpenSSH host certificate ({@code ssh-keygen -s ca -h -n host key.pub} makes
+         * {@code key-cert.pub}), so that clients trusting the CA ({@code @cert-authority} in known_hosts) accept the
+         * server without knowing its key. The certificate must certify the server's host key; the server checks at start.
+         */
+        public Builder hostCertificate(Path hostCertificate) {
+            this.hostCertificate = Objects.requireNonNull(hostCertificate, "hostCertificate");
             return this;
         }
 

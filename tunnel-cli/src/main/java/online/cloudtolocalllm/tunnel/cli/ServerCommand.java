@@ -120,6 +120,12 @@ final class ServerCommand implements Callable<Integer> {
                     + "default; a key in a token (--key) is not rotated.")
     @Nullable String hostKeyRotation;
 
+    @Option(names = "--host-cert", paramLabel = "FILE",
+            description = "Present the host key with this OpenSSH host certificate (ssh-keygen -s CA -h -n HOST "
+                    + "ssh_host_ed25519_key.pub), so clients with the CA as @cert-authority in known_hosts accept the "
+                    + "server without knowing its key. Checked at start: it must certify this server's key and be valid.")
+    @Nullable Path hostCertificate;
+
     @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "5s",
             description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}.")
     Duration keepAlive;
@@ -205,6 +211,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             DurationConverter durations = new DurationConverter();
             builder.hostKeyRotation(durations.convert(parts[0]), durations.convert(parts[1]));
+        }
+        if (hostCertificate != null) {
+            builder.hostCertificate(hostCertificate);
         }
         if (jwtSecret != null) {
             builder.jwtSecret(jwtSecret);

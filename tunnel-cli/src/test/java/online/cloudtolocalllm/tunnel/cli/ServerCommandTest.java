@@ -47,6 +47,22 @@ class ServerCommandTest {
     }
 
     @Test
+    void aHostCertificateMustBeACertificateAndExcludesRotation() throws Exception {
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                dataDir.resolve("plain").toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor()).isZero();
+        String plainKey = dataDir.resolve("plain.pub").toString();
+
+        CliRun.Result notACertificate = server("--host-cert", plainKey);
+        assertThat(notACertificate.exitCode()).isEqualTo(1);
+        assertThat(notACertificate.err()).contains("holds a plain public key, not an OpenSSH certificate");
+
+        CliRun.Result withRotation = server("--host-cert", plainKey, "--host-key-rotation", "30d/2d");
+        assertThat(withRotation.exitCode()).isEqualTo(2);
+        assertThat(withRotation.err()).contains("A host certificate certifies one key");
+    }
+
+    @Test
     void aPublicServiceNeedsAUser() {
         CliRun.Result run = server("--public", "llm");
 

@@ -355,6 +355,14 @@ final class DefaultTunnelClient implements TunnelClient {
             return new TunnelException(ErrorCode.REQUEST_TIMEOUT,
                     "no tunnel within " + config.connectTimeout().toSeconds() + " s", root);
         }
+        if (root instanceof org.apache.sshd.common.SshException ssh
+                && ssh.getDisconnectCode() == org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED
+                && String.valueOf(ssh.getMessage()).startsWith("KeyExchange")) {
+            // the server's host key or certificate did not verify (a bad signature, a certificate for another host, ...)
+            String refused = "Host key of " + config.server().getHost() + " refused: " + ssh.getMessage();
+            publish(TunnelEvent.Type.HOST_KEY_REFUSED, refused, null, 0, null);
+            return new TunnelException(ErrorCode.SSH_ERROR, refused, root);
+        }
         if (root instanceof org.apache.sshd.common.SshException ssh && ssh.getMessage() != null
                 && ssh.getMessage().contains("authentication")) {
             return new TunnelException(ErrorCode.AUTHENTICATION_FAILED, "SSH login refused: " + ssh.getMessage(), root);

@@ -16,6 +16,7 @@ import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +48,9 @@ final class HostKeyCheck implements ServerKeyVerifier {
 
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-        String actual = KeyFiles.fingerprint(serverKey);
+        // a pin names the key itself, also when the server presents it with a certificate
+        String actual = KeyFiles.fingerprint(serverKey instanceof OpenSshCertificate certificate
+                ? certificate.getCertPubKey() : serverKey);
         String host = describe(session.getConnectAddress());
         boolean ok = switch (policy) {
             case HostKeyPolicy.Pinned pinned -> {
@@ -94,14 +97,37 @@ final class HostKeyCheck implements ServerKeyVerifier {
         return all;
     }
 
-    private boolean knownHosts(Path file, boolean trustNew, ClientSession session, PublicKey key, String actual, String host) {
+    /**
+     * Checks {@code presented} against the known_hosts {@code file}. A certificate (sshd has checked its CA signature,
+     * validity and host name) passes if a {@code @cert-authority} line for this host names its CA; otherwise the key
+     * it certifies must be known itself, as OpenSSH does. {@code @revoked} keys and CAs never pass.
+     */
+    private boolean knownHosts(Path file, boolean trustNew, ClientSession session, PublicKey presented, String actual,
+            String host) {
+        PublicKey key = presented;
+        if (presented instanceof OpenSshCertificate certificate) {
+            String ca = KeyFiles.fingerprint(certificate.getCaPubKey());
+            if (KnownHostsFile.revokes(file, session.getConnectAddress(), certificate.getCaPubKey())) {
+                lastRefusal.set("Host key of " + host + " is certified by CA " + ca + ", which " + file + " marks @revoked");
+                return false;
+            }
+            if (KnownHostsFile.trustsAuthority(file, session.getConnectAddress(), certificate.getCaPubKey())
+                    && !KnownHostsFile.revokes(file, session.getConnectAddress(), certificate.getCertPubKey())) {
+                return true;
+            }
+            key = certificate.getCertPubKey();
+        }
         ServerKeyVerifier unknown = trustNew ? AcceptAllServerKeyVerifier.INSTANCE : (s, a, k) -> {
-            lastRefusal.set("Host key of " + host + " (" + actual + ") is not in " + file
-                    + "; pin it with its fingerprint or trust it on first use");
+            lastRefusal.set(presented instanceof OpenSshCertificate certificate
+                    ? "Host key of " + host + " (" + actual + ", certificate '" + certificate.getId() + "' of CA "
+                            + KeyFiles.fingerprint(certificate.getCaPubKey()) + ") is not in " + file
+                            + " and no @cert-authority line there names that CA"
+                    : "Host key of " + host + " (" + actual + ") is not in " + file
+                            + "; pin it with its fingerprint or trust it on first use");
             return false;
         };
         KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier(unknown, file);
-        verifier.setModifiedServerKeyAcceptor((s, address, entry, expected, presented) -> {
+        verifier.setModifiedServerKeyAcceptor((s, address, entry, expected, given) -> {
             lastRefusal.set("Host key of " + host + " CHANGED: " + file + " has " + KeyFiles.fingerprint(expected)
                     + ", the server presented " + actual + "; refusing (possible man-in-the-middle)");
             return false;
@@ -109,7 +135,11 @@ final class HostKeyCheck implements ServerKeyVerifier {
         if (trustNew && !Files.exists(file)) {
             createEmpty(file);
         }
-        return verifier.verifyServerKey(session, session.getConnectAddress(), key);
+        boolean accepted = verifier.verifyServerKey(session, session.getConnectAddress(), key);
+        if (!accepted) {
+            lastRefusal.compareAndSet(null, "Host key of " + host + " (" + actual + ") is not accepted by " + file);
+        }
+        return accepted;
     }
 
     private static void createEmpty(Path file) {

@@ -30,6 +30,9 @@ record HostKeyType(String keyType, int bits, String fileName) {
     }
 
     private static Optional<HostKeyType> forSignature(String name) {
+        if (KeyUtils.isCertificateAlgorithm(name)) {
+            return Optional.empty(); // a certificate is made for a key, never instead of one
+        }
         if (name.equals(KeyPairProvider.SSH_ED25519)) {
             return Optional.of(ED25519);
         }

@@ -39,6 +39,11 @@ final class SshServerSetup {
                 .build();
         crypto.apply(server, ServerBuilder.DH2KEX);
         server.setKeyPairProvider(hostKeys);
+        config.hostCertificate().ifPresent(file -> {
+            HostCertificate certificate = HostCertificate.read(file, hostKeys.current().getPublic(), config.clock().instant());
+            server.setHostKeyCertificateProvider(certificate);
+            LOG.info("Host key certified by {}: {}", file, certificate.describe());
+        });
         server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setPasswordAuthenticator((user, token, session) -> tokenLogin(authenticator, user, token, session));
         server.setPublickeyAuthenticator((user, key, session) -> keyLogin(authenticator, user, key, session));

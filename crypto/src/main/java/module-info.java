@@ -1,16 +1,10 @@
-/**
- * SSH cipher-suite profiles ({@code modern}, {@code compatible}), custom algorithm lists, keys in PKCS#11 tokens, and
- * the audit of crypto events.
- */
+/** SSH cipher-suite profiles ({@code modern}, {@code compatible}), custom algorithm lists, keys in PKCS#11 tokens. */
 module online.cloudtolocalllm.tunnel.crypto {
     requires transitive online.cloudtolocalllm.tunnel.spi;
     requires org.apache.sshd.osgi;
     // sshd's post-quantum key exchanges and Ed25519 run on Bouncy Castle
     requires org.bouncycastle.provider;
-    requires org.slf4j;
     requires static transitive org.jspecify;
-
-    exports online.cloudtolocalllm.tunnel.crypto.audit;
 
     provides online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider
             with online.cloudtolocalllm.tunnel.crypto.ProfileCipherSuiteProvider;

@@ -5,7 +5,6 @@ module online.cloudtolocalllm.tunnel.cli {
     requires online.cloudtolocalllm.tunnel.api;
     requires online.cloudtolocalllm.tunnel.agent;
     requires online.cloudtolocalllm.tunnel.failover;
-    requires online.cloudtolocalllm.tunnel.crypto;
     requires info.picocli;
     requires jdk.httpserver;
     requires static org.jspecify;

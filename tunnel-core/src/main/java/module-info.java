@@ -9,6 +9,8 @@ module online.cloudtolocalllm.tunnel.core {
     requires org.slf4j;
     requires static org.jspecify;
 
+    // the crypto audit lives here, not in crypto, so that deployments on crypto-fips have it too
+    exports online.cloudtolocalllm.tunnel.crypto.audit;
     exports online.cloudtolocalllm.tunnel.core to
             online.cloudtolocalllm.tunnel.cli,
             online.cloudtolocalllm.tunnel.testing;

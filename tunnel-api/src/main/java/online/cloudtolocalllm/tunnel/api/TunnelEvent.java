@@ -92,7 +92,12 @@ public record TunnelEvent(
         /** Server: the announced successor became the presented host key and the old one retired. */
         HOST_KEY_ROTATED,
         /** Client: the server proved it holds new host keys, which the client now trusts (the detail has fingerprints). */
-        HOST_KEYS_LEARNED
+        HOST_KEYS_LEARNED,
+        /**
+         * Client and server: the crypto policy was refused before anything connected (the detail says why: an algorithm
+         * the {@code fips} profile does not approve, an unknown profile or algorithm); the endpoint does not start.
+         */
+        CRYPTO_REFUSED
     }
 
     public TunnelEvent {

@@ -93,7 +93,7 @@ final class DefaultTunnelClient implements TunnelClient {
                 p -> true, "online.cloudtolocalllm.tunnel:auth-agent").create(new LocalAgentContext(config, user)) : null;
         this.agentForwarding = localAgent == null ? null : new ClientAgentForwarding(localAgent,
                 (type, detail, cause) -> publish(type, detail, cause, 0, null));
-        EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
+        EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components(), events, config.server().toString());
         this.userKey = crypto.key();
         this.ssh = SshClientSetup.create(config, crypto, transport, hostKeys, agentForwarding, counters,
                 this::onDraining, new HostKeyOutcome());

@@ -98,7 +98,8 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
             return CompletableFuture.failedFuture(new IllegalStateException("Server already started"));
         }
         try {
-            EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components());
+            EndpointCrypto crypto = EndpointCrypto.resolve(config.crypto(), config.components(), events,
+                    config.listen().map(String::valueOf).orElse("embedded"));
             HostKeyType hostKeyType = HostKeyType.of(crypto.suite());
             Path keyFile = config.dataDir().resolve(hostKeyType.fileName());
             HostKeyRing ring = crypto.key().map(key -> new HostKeyRing(key.keyPair(), null))

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import online.cloudtolocalllm.tunnel.api.Components;
 import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
+import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.spi.CipherSuite;
 import online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider;
@@ -39,6 +40,19 @@ record EndpointCrypto(Optional<CipherSuite> suite, Optional<SshKey> key, CryptoO
     static final String FIPS_PROFILE = "fips";
     static final String FIPS_ARTIFACT = "online.cloudtolocalllm.tunnel:crypto-fips in place of " + ARTIFACT
             + " (and org.bouncycastle:bc-fips in place of bcprov-jdk18on)";
+
+    /**
+     * Like {@link #resolve(CryptoOptions, Components)}, telling {@code events} ({@link TunnelEvent.Type#CRYPTO_REFUSED})
+     * before the refusal propagates, so the audit sees a FIPS refusal like any crypto event.
+     */
+    static EndpointCrypto resolve(CryptoOptions options, Components components, EventPublisher events, String endpoint) {
+        try {
+            return resolve(options, components);
+        } catch (TunnelException e) {
+            events.publish(TunnelEvent.Type.CRYPTO_REFUSED, endpoint, null, null, e.getMessage(), e, 0, null);
+            throw e;
+        }
+    }
 
     /** Resolves {@code options} through the providers given in {@code components} or found on the path. */
     static EndpointCrypto resolve(CryptoOptions options, Components components) {

@@ -14,6 +14,8 @@ import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelServerConfig;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditListener;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditRecord;
 import online.cloudtolocalllm.tunnel.spi.CipherSuite;
 import online.cloudtolocalllm.tunnel.spi.CipherSuiteProvider;
 import online.cloudtolocalllm.tunnel.spi.Providers;
@@ -112,8 +114,10 @@ class FipsProfileTest {
 
     @Test
     void theServerRefusesToStartWithANonApprovedAlgorithmAndSaysWhich() {
+        List<CryptoAuditRecord> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
         TunnelServer server = TunnelServer.create(TunnelServerConfig.builder().listen("127.0.0.1", 0).dataDir(dataDir)
-                .jwtSecret(TestTokens.SECRET).crypto(CryptoOptions.builder().kex(List.of("curve25519-sha256")).build()).build());
+                .jwtSecret(TestTokens.SECRET).crypto(CryptoOptions.builder().kex(List.of("curve25519-sha256")).build())
+                .listener(CryptoAuditListener.to(audit::add)).build());
 
         Throwable failure = catchThrowable(() -> server.start().get(30, TimeUnit.SECONDS));
 
@@ -124,6 +128,10 @@ class FipsProfileTest {
         });
         assertThat(server.address()).isEmpty();
         assertThat(dataDir).isEmptyDirectory();
+        assertThat(audit).singleElement().satisfies(record -> {
+            assertThat(record.kind()).isEqualTo(CryptoAuditRecord.Kind.POLICY_REFUSED);
+            assertThat(record.detail()).contains("refuses the key exchange 'curve25519-sha256'");
+        });
     }
 
     @Test

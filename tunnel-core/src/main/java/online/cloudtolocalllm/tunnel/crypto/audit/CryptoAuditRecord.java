@@ -29,7 +29,9 @@ public record CryptoAuditRecord(Instant time, Kind kind, String endpoint, @Nulla
         /** The server presents its successor host key; the old one retired. */
         HOST_KEY_ROTATED,
         /** The client trusts host keys the server proved it holds. */
-        HOST_KEYS_LEARNED
+        HOST_KEYS_LEARNED,
+        /** The endpoint's crypto policy was refused (a FIPS refusal, say), so it did not start. */
+        POLICY_REFUSED
     }
 
     public CryptoAuditRecord {

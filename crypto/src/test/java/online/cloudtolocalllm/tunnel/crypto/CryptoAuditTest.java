@@ -1,4 +1,4 @@
-package online.cloudtolocalllm.tunnel.crypto.audit;
+package online.cloudtolocalllm.tunnel.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -13,6 +13,9 @@ import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAudit;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditListener;
+import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditRecord;
 import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditRecord.Kind;
 import online.cloudtolocalllm.tunnel.testing.Await;
 import online.cloudtolocalllm.tunnel.testing.MutableClock;
@@ -74,6 +77,12 @@ class CryptoAuditTest {
         catchThrowable(() -> mismatched.start().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertThat(awaitRecord(clientRecords, Kind.NEGOTIATION_FAILED).detail()).startsWith("SSH negotiation failed, no common kex");
         assertThat(awaitRecord(serverRecords, Kind.NEGOTIATION_FAILED).detail()).contains("the client offers ecdh-sha2-nistp256");
+
+        assertThat(catchThrowable(() -> TunnelClient.create(tunnel.clientConfig("dave")
+                .listener(CryptoAuditListener.to(clientRecords::add))
+                .crypto(CryptoOptions.builder().kex(List.of("diffie-hellman-group1-sha1")).build()).build())))
+                .hasMessageContaining("Weak key exchange 'diffie-hellman-group1-sha1' refused");
+        assertThat(awaitRecord(clientRecords, Kind.POLICY_REFUSED).detail()).contains("diffie-hellman-group1-sha1");
     }
 
     @Test

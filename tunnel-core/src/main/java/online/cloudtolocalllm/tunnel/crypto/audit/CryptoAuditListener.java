@@ -15,7 +15,8 @@ public final class CryptoAuditListener implements TunnelListener {
             TunnelEvent.Type.HOST_KEY_REFUSED, CryptoAuditRecord.Kind.HOST_KEY_REFUSED,
             TunnelEvent.Type.HOST_KEY_ANNOUNCED, CryptoAuditRecord.Kind.HOST_KEY_ANNOUNCED,
             TunnelEvent.Type.HOST_KEY_ROTATED, CryptoAuditRecord.Kind.HOST_KEY_ROTATED,
-            TunnelEvent.Type.HOST_KEYS_LEARNED, CryptoAuditRecord.Kind.HOST_KEYS_LEARNED);
+            TunnelEvent.Type.HOST_KEYS_LEARNED, CryptoAuditRecord.Kind.HOST_KEYS_LEARNED,
+            TunnelEvent.Type.CRYPTO_REFUSED, CryptoAuditRecord.Kind.POLICY_REFUSED);
 
     private final CryptoAudit audit;
 

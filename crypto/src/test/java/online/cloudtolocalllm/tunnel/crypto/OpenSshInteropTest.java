@@ -2,14 +2,13 @@ package online.cloudtolocalllm.tunnel.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.Commands;
 import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class OpenSshInteropTest {
     @Test
     void openSsh92NegotiatesSntrup761WithOurServer() throws Exception {
         Path key = dir.resolve("id_ed25519");
-        run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        Commands.run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
         String[] publicKey = Files.readString(dir.resolve("id_ed25519.pub")).split(" ");
         Path authorizedKeys = Files.writeString(dir.resolve("authorized_keys"), publicKey[0] + " " + publicKey[1] + " alice\n");
         EventLog serverEvents = new EventLog();
@@ -51,7 +50,7 @@ class OpenSshInteropTest {
                 // OpenSSH prefers ChaCha20-Poly1305, which the modern profile offers after AES-GCM
                 assertThat(exchange.detail()).contains("hostkey=ssh-ed25519", "cipher=chacha20-poly1305@openssh.com");
                 Await.until(WAIT, "ssh -vv names the exchange",
-                        () -> read(stderr).lines().anyMatch(line -> line.strip().equals("debug1: kex: algorithm: " + kex)));
+                        () -> Commands.readIfPresent(stderr).lines().anyMatch(line -> line.strip().equals("debug1: kex: algorithm: " + kex)));
                 assertThat(tunnel.server().sessions()).singleElement()
                         .satisfies(s -> assertThat(s.crypto().kex()).startsWith(SNTRUP));
             } finally {
@@ -59,19 +58,5 @@ class OpenSshInteropTest {
                 ssh.waitFor(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
     }
 }

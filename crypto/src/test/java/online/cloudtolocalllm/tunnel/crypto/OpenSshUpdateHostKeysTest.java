@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.Commands;
 import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.MutableClock;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
@@ -32,7 +32,7 @@ class OpenSshUpdateHostKeysTest {
     @Test
     void openSshLearnsTheAnnouncedSuccessorIntoItsKnownHostsFile() throws Exception {
         Path key = dir.resolve("id_ed25519");
-        run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        Commands.run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
         String[] publicKey = Files.readString(dir.resolve("id_ed25519.pub")).split(" ");
         Path authorizedKeys = Files.writeString(dir.resolve("authorized_keys"), publicKey[0] + " " + publicKey[1] + " alice\n");
         Path data = dir.resolve("data");
@@ -55,14 +55,14 @@ class OpenSshUpdateHostKeysTest {
                     "-p", Integer.toString(tunnel.port()), "alice@127.0.0.1")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                Await.until(WAIT, "ssh adds the successor to " + knownHosts + "; ssh said:\n" + read(log),
-                        () -> read(knownHosts).contains(host + " " + successor));
+                Await.until(WAIT, "ssh adds the successor to " + knownHosts + "; ssh said:\n" + Commands.readIfPresent(log),
+                        () -> Commands.readIfPresent(knownHosts).contains(host + " " + successor));
             } finally {
                 ssh.destroy();
                 ssh.waitFor(10, TimeUnit.SECONDS);
             }
-            assertThat(read(log)).contains("Learned new hostkey: ED25519");
-            assertThat(read(knownHosts)).as("the key ssh already trusted stays").contains(keyFields(data.resolve("ssh_host_ed25519_key.pub")));
+            assertThat(Commands.readIfPresent(log)).contains("Learned new hostkey: ED25519");
+            assertThat(Commands.readIfPresent(knownHosts)).as("the key ssh already trusted stays").contains(keyFields(data.resolve("ssh_host_ed25519_key.pub")));
         }
     }
 
@@ -70,19 +70,5 @@ class OpenSshUpdateHostKeysTest {
     private static String keyFields(Path publicKeyFile) throws IOException {
         String[] fields = Files.readString(publicKeyFile).strip().split(" ");
         return fields[0] + " " + fields[1];
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
     }
 }

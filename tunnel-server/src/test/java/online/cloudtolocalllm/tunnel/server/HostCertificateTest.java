@@ -16,6 +16,7 @@ import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.testing.Commands;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,18 +210,6 @@ class HostCertificateTest {
     private static String sshKeygen(String... arguments) {
         List<String> command = new ArrayList<>(List.of("ssh-keygen"));
         command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError("ssh-keygen " + String.join(" ", arguments) + " failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError("ssh-keygen could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Commands.run(command.toArray(String[]::new));
     }
 }

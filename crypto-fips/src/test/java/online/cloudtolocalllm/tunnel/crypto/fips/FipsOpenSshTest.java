@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
 import online.cloudtolocalllm.tunnel.testing.Await;
+import online.cloudtolocalllm.tunnel.testing.Commands;
 import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +39,7 @@ class FipsOpenSshTest {
     @BeforeEach
     void start() throws Exception {
         key = dir.resolve("id_ecdsa");
-        run("/usr/bin/ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString());
+        Commands.run("/usr/bin/ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString());
         String[] publicKey = Files.readString(dir.resolve("id_ecdsa.pub")).split(" ");
         Path authorizedKeys = Files.writeString(dir.resolve("authorized_keys"), publicKey[0] + " " + publicKey[1] + " alice\n");
         tunnel = TestServer.start(dir.resolve("data"), b -> b.authorizedKeys(authorizedKeys).listener(serverEvents));
@@ -58,7 +59,7 @@ class FipsOpenSshTest {
             serverEvents.await(EventLog.detail(TunnelEvent.Type.KEY_EXCHANGED,
                     "kex=ecdh-sha2-nistp256 hostkey=ecdsa-sha2-nistp256 cipher=aes128-gcm@openssh.com"), WAIT, "the server's event");
             Await.until(WAIT, "ssh -vv names the exchange",
-                    () -> read(log).lines().anyMatch(line -> line.strip().equals("debug1: kex: algorithm: ecdh-sha2-nistp256")));
+                    () -> Commands.readIfPresent(log).lines().anyMatch(line -> line.strip().equals("debug1: kex: algorithm: ecdh-sha2-nistp256")));
         } finally {
             ssh.destroy();
             ssh.waitFor(10, TimeUnit.SECONDS);
@@ -76,7 +77,7 @@ class FipsOpenSshTest {
                 "SSH negotiation failed, no common kex algorithms: the client offers curve25519-sha256; the server offers "
                         + "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,"
                         + "diffie-hellman-group16-sha512,diffie-hellman-group14-sha256"), WAIT, "the server's failure event");
-        assertThat(read(log)).contains("no matching key exchange method found");
+        assertThat(Commands.readIfPresent(log)).contains("no matching key exchange method found");
     }
 
     private Process ssh(Path log, String... options) throws IOException {
@@ -88,19 +89,5 @@ class FipsOpenSshTest {
         }
         command.add("alice@127.0.0.1");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
     }
 }

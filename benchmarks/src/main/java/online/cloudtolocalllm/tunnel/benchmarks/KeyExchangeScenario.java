@@ -1,0 +1,67 @@
+package online.cloudtolocalllm.tunnel.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import online.cloudtolocalllm.tunnel.api.CryptoOptions;
+import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
+import online.cloudtolocalllm.tunnel.api.TunnelClient;
+import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
+
+/**
+ * Issue 6's post-quantum cost: the time from {@code TunnelClient.start()} in this warm JVM to the tunnel being
+ * connected (WebSocket, key exchange, login, service registered) with each key exchange our default profile offers,
+ * interleaved connection by connection, and the post-quantum ones as a ratio to {@code curve25519-sha256}. Ours only.
+ */
+final class KeyExchangeScenario implements Scenario {
+    static final String CLASSICAL = "curve25519-sha256";
+    static final List<String> EXCHANGES = List.of(CLASSICAL, "sntrup761x25519-sha512", "mlkem768x25519-sha256");
+    private static final int WARM_UP = 3;
+
+    @Override
+    public int number() {
+        return 9;
+    }
+
+    @Override
+    public void run(Rig rig, ResultSet results) throws Exception {
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        EXCHANGES.forEach(kex -> samples.put(kex, new ArrayList<>()));
+        int count = rig.settings().tunnelsToEstablish();
+        for (int i = -WARM_UP; i < count; i++) {
+            for (String kex : EXCHANGES) {
+                double millis = connect(rig.ours(), kex, rig.backend().port());
+                if (i >= 0) {
+                    samples.get(kex).add(millis);
+                }
+            }
+        }
+        double classicalMedian = Stats.median(samples.get(CLASSICAL));
+        for (Map.Entry<String, List<Double>> entry : samples.entrySet()) {
+            for (double percentile : new double[] {50, 95}) {
+                results.add(new ResultSet.Metric.Key("9 key exchange", "p" + (int) percentile + " API call to connected, "
+                        + entry.getKey() + " (" + count + " tunnels)", "ms", false), Setups.OURS,
+                        Stats.percentile(entry.getValue(), percentile));
+            }
+            if (!entry.getKey().equals(CLASSICAL)) {
+                results.add(new ResultSet.Metric.Key("9 key exchange", "median " + entry.getKey() + " / " + CLASSICAL,
+                        "ratio", false), Setups.OURS, Stats.median(entry.getValue()) / classicalMedian);
+            }
+            Log.info("key exchange %s: p50 %.1f ms", entry.getKey(), Stats.median(entry.getValue()));
+        }
+    }
+
+    private static double connect(OurTunnel ours, String kex, int backendPort) throws Exception {
+        TunnelClientConfig config = TunnelClientConfig.builder().server(ours.serverUri()).token(ours.token())
+                .hostKeys(new HostKeyPolicy.Pinned(List.of(ours.fingerprint())))
+                .crypto(CryptoOptions.builder().kex(List.of(kex)).ciphers(List.of(OpenSshConfig.CIPHER)).build())
+                .expose("kex", "127.0.0.1", backendPort).build();
+        long start = System.nanoTime();
+        try (TunnelClient client = TunnelClient.create(config)) {
+            client.start().get(60, TimeUnit.SECONDS);
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+}

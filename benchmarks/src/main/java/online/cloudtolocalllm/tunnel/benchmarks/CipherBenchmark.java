@@ -49,9 +49,8 @@ public class CipherBenchmark {
         Random random = new Random(42);
         engine = BuiltinCiphers.fromFactoryName(cipher).create();
         byte[] key = new byte[engine.getKdfSize()];
-        byte[] iv = new byte[engine.getIVSize()];
+        byte[] iv = new byte[engine.getIVSize()]; // zero: ChaCha20's "IV" is the packet sequence number, 0 at first
         random.nextBytes(key);
-        random.nextBytes(iv);
         engine.init(Cipher.Mode.Encrypt, key, iv);
         packet = new byte[LENGTH_FIELD + size + engine.getAuthenticationTagSize()];
         random.nextBytes(packet);

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.CryptoOptions;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAudit;
 import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditListener;
 import online.cloudtolocalllm.tunnel.crypto.audit.CryptoAuditRecord;
@@ -86,7 +88,7 @@ class CryptoAuditTest {
     }
 
     @Test
-    void otherEventsAreNotAuditedAndAFailingSinkDoesNotStopTheOthers() {
+    void otherEventsAreNotAuditedTlsRefusalsAreAndAFailingSinkDoesNotStopTheOthers() {
         List<CryptoAuditRecord> records = new CopyOnWriteArrayList<>();
         CryptoAuditListener listener = CryptoAuditListener.to(CryptoAudit.composite(record -> {
             throw new IllegalStateException("broken sink");
@@ -94,8 +96,13 @@ class CryptoAuditTest {
 
         listener.onEvent(new TunnelEvent(TunnelEvent.Type.CONNECTED, Instant.EPOCH, "ws://x", "alice", null, "", null, 1, null));
         listener.onEvent(new TunnelEvent(TunnelEvent.Type.HOST_KEY_REFUSED, Instant.EPOCH, "ws://x", "alice", null, "why", null, 1, null));
+        listener.onEvent(new TunnelEvent(TunnelEvent.Type.FAILED, Instant.EPOCH, "wss://x", "alice", null, "pins",
+                new TunnelException(ErrorCode.TLS_PIN_MISMATCH, "pins"), 1, null));
+        listener.onEvent(new TunnelEvent(TunnelEvent.Type.FAILED, Instant.EPOCH, "wss://x", "alice", null, "token",
+                new TunnelException(ErrorCode.TOKEN_EXPIRED, "token"), 1, null));
 
-        assertThat(records).containsExactly(new CryptoAuditRecord(Instant.EPOCH, Kind.HOST_KEY_REFUSED, "ws://x", "alice", "why"));
+        assertThat(records).containsExactly(new CryptoAuditRecord(Instant.EPOCH, Kind.HOST_KEY_REFUSED, "ws://x", "alice", "why"),
+                new CryptoAuditRecord(Instant.EPOCH, Kind.TLS_REFUSED, "wss://x", "alice", "pins"));
     }
 
     private static CryptoAuditRecord awaitRecord(List<CryptoAuditRecord> records, Kind kind) {

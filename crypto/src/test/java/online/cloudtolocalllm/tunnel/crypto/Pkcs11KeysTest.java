@@ -34,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class Pkcs11KeysTest {
-    @TempDir
-    static Path tokenDir;
-
     private static SoftHsmToken token;
 
     @TempDir
@@ -50,7 +47,7 @@ class Pkcs11KeysTest {
         if (Security.getProvider("BC") == null) {
             Security.addProvider(new BouncyCastleProvider());
         }
-        token = SoftHsmToken.initialise(tokenDir);
+        token = SoftHsmToken.shared();
         token.generateEcKey("host");
         token.generateEcKey("alice");
     }

@@ -30,8 +30,28 @@ final class SoftHsmToken {
         this.config = config;
     }
 
+    private static SoftHsmToken shared;
+
+    /**
+     * The token of this test JVM, initialised on first use with its files beside {@code $SOFTHSM2_CONF} (under
+     * {@code target/}). One per JVM: SoftHSM2 reads its configuration once per process, so a second token in another
+     * directory would stay invisible to SunPKCS11. Tests tell their keys apart by label.
+     */
+    static synchronized SoftHsmToken shared() throws Exception {
+        if (shared == null) {
+            Path dir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().resolveSibling("softhsm-tokens");
+            if (Files.exists(dir)) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                }
+            }
+            shared = initialise(dir);
+        }
+        return shared;
+    }
+
     /** Initialises a token labelled {@code tunnel} with its files under {@code dir}. */
-    static SoftHsmToken initialise(Path dir) throws Exception {
+    private static SoftHsmToken initialise(Path dir) throws Exception {
         Path conf = Path.of(System.getenv("SOFTHSM2_CONF"));
         Files.createDirectories(dir.resolve("tokens"));
         Files.writeString(conf, "directories.tokendir = " + dir.resolve("tokens") + "\nobjectstore.backend = file\nlog.level = ERROR\n");
@@ -49,11 +69,24 @@ final class SoftHsmToken {
                 "-keyalg", "EC", "-groupname", "secp256r1", "-alias", label, "-dname", "CN=" + label, "-storepass", PIN));
     }
 
-    /** The public key of {@code label}, read straight from the token. */
-    PublicKey publicKey(String label) throws Exception {
+    /** Generates an EC P-256 key pair labelled {@code label} whose certificate names this machine's loopback address. */
+    void generateTlsKey(String label) throws Exception {
+        run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-keystore", "NONE",
+                "-storetype", "PKCS11", "-providerClass", "sun.security.pkcs11.SunPKCS11", "-providerArg", config.toString(),
+                "-keyalg", "EC", "-groupname", "secp256r1", "-alias", label, "-dname", "CN=localhost",
+                "-ext", "san=ip:127.0.0.1,dns:localhost", "-storepass", PIN));
+    }
+
+    /** The token as a key store, logged in. */
+    KeyStore keyStore() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS11", Security.getProvider("SunPKCS11").configure(config.toString()));
         store.load(null, PIN.toCharArray());
-        return store.getCertificate(label).getPublicKey();
+        return store;
+    }
+
+    /** The public key of {@code label}, read straight from the token. */
+    PublicKey publicKey(String label) throws Exception {
+        return keyStore().getCertificate(label).getPublicKey();
     }
 
     /** The URI of {@code label}. */

@@ -24,6 +24,7 @@ public final class TlsSettings {
     private final @Nullable Path privateKey;
     private final @Nullable KeyStore keyStore;
     private final char[] keyStorePassword;
+    private final @Nullable String keyAlias;
     private final List<String> protocols;
     private final List<String> cipherSuites;
     private final boolean requireTls;
@@ -33,6 +34,7 @@ public final class TlsSettings {
         this.privateKey = b.privateKey;
         this.keyStore = b.keyStore;
         this.keyStorePassword = b.keyStorePassword.clone();
+        this.keyAlias = b.keyAlias;
         this.protocols = List.copyOf(b.protocols);
         this.cipherSuites = List.copyOf(b.cipherSuites);
         this.requireTls = b.requireTls;
@@ -54,6 +56,24 @@ public final class TlsSettings {
         Builder b = new Builder();
         b.keyStore = Objects.requireNonNull(keyStore, "keyStore");
         b.keyStorePassword = Objects.requireNonNull(password, "password").clone();
+        return b;
+    }
+
+    /**
+     * Settings for the key entry {@code alias} of {@code keyStore}, for a store that holds several keys (a token with
+     * an SSH host key and a TLS key, say): without an alias, the JDK may present any key entry that fits.
+     */
+    public static Builder keyStore(KeyStore keyStore, char[] password, String alias) {
+        Builder b = keyStore(keyStore, password);
+        try {
+            if (!keyStore.isKeyEntry(Objects.requireNonNull(alias, "alias"))) {
+                throw new IllegalArgumentException("The key store has no key entry '" + alias + "'; its entries: "
+                        + java.util.Collections.list(keyStore.aliases()));
+            }
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalArgumentException("The key store is not loaded: " + e.getMessage(), e);
+        }
+        b.keyAlias = alias;
         return b;
     }
 
@@ -79,6 +99,11 @@ public final class TlsSettings {
         return Optional.ofNullable(keyStore);
     }
 
+    /** The key store entry to present; absent means whichever key entry fits the handshake. */
+    public Optional<String> keyAlias() {
+        return Optional.ofNullable(keyAlias);
+    }
+
     /** The password (or PIN) of the key store's key entry; a copy. */
     public char[] keyStorePassword() {
         return keyStorePassword.clone();
@@ -101,7 +126,8 @@ public final class TlsSettings {
 
     @Override
     public String toString() {
-        return "TlsSettings[" + (certificateChain != null ? "pem=" + certificateChain : "keyStore")
+        return "TlsSettings[" + (certificateChain != null ? "pem=" + certificateChain
+                : "keyStore" + (keyAlias != null ? ":" + keyAlias : ""))
                 + ", protocols=" + protocols + (cipherSuites.isEmpty() ? "" : ", cipherSuites=" + cipherSuites)
                 + (requireTls ? ", requireTls" : "") + "]";
     }
@@ -112,6 +138,7 @@ public final class TlsSettings {
         private @Nullable Path privateKey;
         private @Nullable KeyStore keyStore;
         private char[] keyStorePassword = new char[0];
+        private @Nullable String keyAlias;
         private List<String> protocols = DEFAULT_PROTOCOLS;
         private List<String> cipherSuites = List.of();
         private boolean requireTls;

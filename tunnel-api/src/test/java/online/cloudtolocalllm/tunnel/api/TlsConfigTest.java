@@ -32,6 +32,16 @@ class TlsConfigTest {
     }
 
     @Test
+    void aKeyStoreAliasMustNameAKeyEntry() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+
+        assertThatThrownBy(() -> TlsSettings.keyStore(store, new char[0], "tls"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no key entry 'tls'");
+        assertThat(TlsSettings.keyStore(store, new char[0]).build().keyAlias()).isEmpty();
+    }
+
+    @Test
     void clientTrustTakesValidPinsForWssServersOnly() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
         TunnelClientConfig.Builder base = TunnelClientConfig.builder().server("wss://h").token("t")

@@ -10,10 +10,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Security;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TlsSettings;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -26,9 +28,7 @@ final class ServerTls {
     /** The context for {@code settings}; a certificate, key or suite that cannot be used fails with what was wrong. */
     static SslContext context(TlsSettings settings) {
         try {
-            SslContextBuilder builder = settings.keyStore().isPresent()
-                    ? SslContextBuilder.forServer(keyManagers(settings.keyStore().get(), settings.keyStorePassword()))
-                    : fromPem(settings);
+            SslContextBuilder builder = settings.keyStore().isPresent() ? fromKeyStore(settings) : fromPem(settings);
             builder.sslProvider(SslProvider.JDK)
                     .protocols(settings.protocols())
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -51,10 +51,23 @@ final class ServerTls {
         }
     }
 
-    private static KeyManagerFactory keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {
+    /**
+     * The key store's key entries, or only the configured one. A store's provider that is not installed (a SunPKCS11
+     * instance configured for one token, say) is installed: the JDK's TLS looks for a provider that can sign with the
+     * key among the installed ones, and only the token's own provider can use a key that never leaves the token.
+     */
+    private static SslContextBuilder fromKeyStore(TlsSettings settings) throws GeneralSecurityException {
+        KeyStore store = settings.keyStore().orElseThrow();
+        if (Security.getProvider(store.getProvider().getName()) == null) {
+            Security.addProvider(store.getProvider());
+        }
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return factory;
+        factory.init(store, settings.keyStorePassword());
+        if (settings.keyAlias().isEmpty()) {
+            return SslContextBuilder.forServer(factory);
+        }
+        X509ExtendedKeyManager keys = (X509ExtendedKeyManager) factory.getKeyManagers()[0];
+        return SslContextBuilder.forServer(new AliasKeyManager(keys, settings.keyAlias().get()));
     }
 
     private static List<String> supported(List<String> suites) throws GeneralSecurityException {

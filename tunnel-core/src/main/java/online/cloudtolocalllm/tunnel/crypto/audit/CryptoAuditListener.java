@@ -1,7 +1,10 @@
 package online.cloudtolocalllm.tunnel.crypto.audit;
 
 import java.util.Map;
+import java.util.Set;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelListener;
 
 /**
@@ -17,6 +20,8 @@ public final class CryptoAuditListener implements TunnelListener {
             TunnelEvent.Type.HOST_KEY_ROTATED, CryptoAuditRecord.Kind.HOST_KEY_ROTATED,
             TunnelEvent.Type.HOST_KEYS_LEARNED, CryptoAuditRecord.Kind.HOST_KEYS_LEARNED,
             TunnelEvent.Type.CRYPTO_REFUSED, CryptoAuditRecord.Kind.POLICY_REFUSED);
+    /** Failures of a client's TLS handshake, which reach listeners as {@link TunnelEvent.Type#FAILED}. */
+    private static final Set<ErrorCode> TLS_FAILURES = Set.of(ErrorCode.TLS_HANDSHAKE_FAILED, ErrorCode.TLS_PIN_MISMATCH);
 
     private final CryptoAudit audit;
 
@@ -36,7 +41,8 @@ public final class CryptoAuditListener implements TunnelListener {
 
     @Override
     public void onEvent(TunnelEvent event) {
-        CryptoAuditRecord.Kind kind = KINDS.get(event.type());
+        CryptoAuditRecord.Kind kind = event.type() == TunnelEvent.Type.FAILED && event.cause() instanceof TunnelException e
+                && TLS_FAILURES.contains(e.code()) ? CryptoAuditRecord.Kind.TLS_REFUSED : KINDS.get(event.type());
         if (kind != null) {
             audit.record(new CryptoAuditRecord(event.time(), kind, event.endpoint(), event.user(), event.detail()));
         }

@@ -31,7 +31,9 @@ public record CryptoAuditRecord(Instant time, Kind kind, String endpoint, @Nulla
         /** The client trusts host keys the server proved it holds. */
         HOST_KEYS_LEARNED,
         /** The endpoint's crypto policy was refused (a FIPS refusal, say), so it did not start. */
-        POLICY_REFUSED
+        POLICY_REFUSED,
+        /** The client refused the server's TLS certificate: untrusted, another host's, or not matching a pin. */
+        TLS_REFUSED
     }
 
     public CryptoAuditRecord {

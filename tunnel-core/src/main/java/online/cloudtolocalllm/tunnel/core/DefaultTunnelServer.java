@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.core;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -169,6 +170,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     }
 
     // ---- TunnelAcceptor
+
+    @Override
+    public void refused(SocketAddress remote, TunnelException why) {
+        events.publish(TunnelEvent.Type.FAILED, String.valueOf(remote), null, null, why.getMessage(), why, 0, null);
+    }
 
     @Override
     public Identity authenticate(UpgradeRequest request) {

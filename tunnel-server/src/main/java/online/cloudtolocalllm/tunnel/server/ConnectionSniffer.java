@@ -7,13 +7,17 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TlsSettings;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.spi.Identity;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -124,6 +128,18 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
         }
+    }
+
+    /** Behind a TLS handler: a failed handshake is reported to the server (and so to its crypto audit). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            SocketAddress remote = ctx.channel().remoteAddress();
+            state.context().acceptor().refused(remote, new TunnelException(ErrorCode.TLS_HANDSHAKE_FAILED,
+                    "TLS handshake from " + remote + " failed: " + (done.cause().getMessage() != null
+                            ? done.cause().getMessage() : done.cause().toString())));
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -172,6 +172,18 @@ class TlsServerTest {
         tls13.close();
     }
 
+    @Test
+    void aFailedHandshakeIsReportedToTheServersListeners() throws Exception {
+        int port = start(pem().build()).port();
+
+        assertThatThrownBy(() -> handshake(port, "TLSv1.2")).isInstanceOf(SSLHandshakeException.class);
+
+        TunnelEvent failed = serverEvents.await(0, event -> event.type() == TunnelEvent.Type.FAILED
+                && event.cause() instanceof TunnelException e && e.code() == ErrorCode.TLS_HANDSHAKE_FAILED, WAIT,
+                "a FAILED event for the refused handshake");
+        assertThat(failed.detail()).contains("TLS handshake from /127.0.0.1:", "failed");
+    }
+
     private SSLSocket handshake(int port, String protocol) throws IOException {
         SSLSocket socket = (SSLSocket) ca.clientContext().getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout((int) WAIT.toMillis());

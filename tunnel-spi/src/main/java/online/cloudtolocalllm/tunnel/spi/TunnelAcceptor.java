@@ -1,5 +1,6 @@
 package online.cloudtolocalllm.tunnel.spi;
 
+import java.net.SocketAddress;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
@@ -20,6 +21,13 @@ public interface TunnelAcceptor {
 
     /** Runs SSH over {@code connection}, whose upgrade {@link #authenticate} accepted as {@code identity}. */
     void accept(FrameConnection connection, Identity identity);
+
+    /**
+     * The host refused a connection from {@code remote} before any upgrade, such as a TLS handshake that failed
+     * ({@link ErrorCode#TLS_HANDSHAKE_FAILED}); the server reports it to its listeners. Does nothing by default.
+     */
+    default void refused(SocketAddress remote, TunnelException why) {
+    }
 
     /** The acceptor behind a server made by {@code tunnel-core}. */
     static TunnelAcceptor of(TunnelServer server) {

@@ -135,9 +135,10 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
             SocketAddress remote = ctx.channel().remoteAddress();
+            String why = done.cause().getMessage() != null ? done.cause().getMessage() : done.cause().toString();
+            // Netty's "not an SSL/TLS record" carries a hex dump of the whole record
             state.context().acceptor().refused(remote, new TunnelException(ErrorCode.TLS_HANDSHAKE_FAILED,
-                    "TLS handshake from " + remote + " failed: " + (done.cause().getMessage() != null
-                            ? done.cause().getMessage() : done.cause().toString())));
+                    "TLS handshake from " + remote + " failed: " + (why.length() > 160 ? why.substring(0, 160) + "..." : why)));
         }
         super.userEventTriggered(ctx, event);
     }

@@ -77,7 +77,9 @@ final class Upstream implements StreamReceiver {
         CompletableFuture<Void> taken = CompletableFuture.completedFuture(null);
         for (ByteBuf bytes; (bytes = codec.readOutbound()) != null; ) {
             try {
-                taken = stream.write(bytes.nioBuffer());
+                if (bytes.isReadable()) { // the encoder ends a message with an empty buffer: no packet for it
+                    taken = stream.write(bytes.nioBuffer());
+                }
             } finally {
                 bytes.release();
             }

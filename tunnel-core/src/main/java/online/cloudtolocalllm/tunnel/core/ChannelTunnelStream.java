@@ -102,7 +102,12 @@ final class ChannelTunnelStream implements TunnelStream {
     public CompletableFuture<Void> write(ByteBuffer data) {
         byte[] copy = new byte[data.remaining()];
         data.get(copy);
-        return enqueue(() -> send(copy));
+        return writeOwned(copy, copy.length);
+    }
+
+    /** Sends the first {@code length} bytes of {@code bytes}, which the caller hands over: no copy, no reuse after. */
+    CompletableFuture<Void> writeOwned(byte[] bytes, int length) {
+        return enqueue(() -> send(bytes, length));
     }
 
     @Override
@@ -126,7 +131,7 @@ final class ChannelTunnelStream implements TunnelStream {
         }
     }
 
-    private CompletableFuture<Void> send(byte[] bytes) {
+    private CompletableFuture<Void> send(byte[] bytes, int length) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         IoOutputStream out = channel.getAsyncIn();
         if (out == null || channel.isClosing()) {
@@ -136,7 +141,7 @@ final class ChannelTunnelStream implements TunnelStream {
         try {
             // as an sshd-internal thread: during a key exchange the packet is queued, never blocking the caller
             // (an event loop, perhaps the very one that must carry the key exchange)
-            ThreadUtils.runAsInternal(new ByteArrayBuffer(bytes), out::writeBuffer).addListener(f -> {
+            ThreadUtils.runAsInternal(new ByteArrayBuffer(bytes, 0, length), out::writeBuffer).addListener(f -> {
                 Throwable failure = f.getException();
                 if (failure == null) {
                     done.complete(null);

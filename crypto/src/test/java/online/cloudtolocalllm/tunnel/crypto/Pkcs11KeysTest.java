@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.security.Security;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.CryptoOptions;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
@@ -21,7 +20,6 @@ import online.cloudtolocalllm.tunnel.spi.SshKey;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,9 +42,6 @@ class Pkcs11KeysTest {
 
     @BeforeAll
     static void initialiseToken() throws Exception {
-        if (Security.getProvider("BC") == null) {
-            Security.addProvider(new BouncyCastleProvider());
-        }
         token = SoftHsmToken.shared();
         token.generateEcKey("host");
         token.generateEcKey("alice");

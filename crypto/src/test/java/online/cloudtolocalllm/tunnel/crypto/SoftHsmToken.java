@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A throw-away SoftHSM2 token: its configuration at {@code $SOFTHSM2_CONF} (set by the build, since the library
@@ -38,6 +39,9 @@ final class SoftHsmToken {
      * directory would stay invisible to SunPKCS11. Tests tell their keys apart by label.
      */
     static synchronized SoftHsmToken shared() throws Exception {
+        if (Security.getProvider("BC") == null) {
+            Security.addProvider(new BouncyCastleProvider()); // the token's keys are used with Bouncy Castle registered
+        }
         if (shared == null) {
             Path dir = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().resolveSibling("softhsm-tokens");
             if (Files.exists(dir)) {

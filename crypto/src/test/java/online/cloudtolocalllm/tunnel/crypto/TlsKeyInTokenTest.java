@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
-import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import online.cloudtolocalllm.tunnel.api.TlsTrust;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelState;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +38,6 @@ class TlsKeyInTokenTest {
 
     @BeforeAll
     static void initialiseToken() throws Exception {
-        if (Security.getProvider("BC") == null) {
-            Security.addProvider(new BouncyCastleProvider());
-        }
         token = SoftHsmToken.shared();
         token.generateEcKey("other-tls");
         token.generateTlsKey("tls");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import online.cloudtolocalllm.tunnel.testing.Await;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,9 +70,12 @@ class ServerAndClientIT {
                 assertThat(response.body()).isEqualTo("local service");
             }
 
+            // the client has exited; the server notices its session end on its own, before it is stopped
+            Await.until(Duration.ofSeconds(10), "the server reports the end of the client's session (DISCONNECTED)",
+                    () -> server.stderr().contains("DISCONNECTED"));
+            assertThat(server.stderr()).contains("CONNECTED", "SERVICE_REGISTERED");
             server.process().destroy();
             assertThat(server.awaitExit(Duration.ofSeconds(30))).as("ended by SIGTERM").isEqualTo(143);
-            assertThat(server.stderr()).contains("CONNECTED", "SERVICE_REGISTERED", "DISCONNECTED");
         } finally {
             local.stop(0);
         }

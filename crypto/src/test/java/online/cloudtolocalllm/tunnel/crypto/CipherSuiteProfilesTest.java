@@ -29,6 +29,12 @@ class CipherSuiteProfilesTest {
     }
 
     @Test
+    void thePathIsSearchedOnceAndTheProviderShared() {
+        assertThat(Providers.discover(CipherSuiteProvider.class).getFirst())
+                .isSameAs(Providers.discover(CipherSuiteProvider.class).getFirst());
+    }
+
+    @Test
     void modernPutsPostQuantumKeyExchangeAndAesGcmFirstAndOffersOnlyEphemeralExchanges() {
         CipherSuite modern = provider.create(CryptoOptions.defaults());
 

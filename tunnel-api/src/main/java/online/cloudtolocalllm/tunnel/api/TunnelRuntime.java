@@ -1,6 +1,5 @@
 package online.cloudtolocalllm.tunnel.api;
 
-import java.util.Comparator;
 import java.util.ServiceLoader;
 
 /**
@@ -18,12 +17,8 @@ public interface TunnelRuntime {
 
     TunnelServer newServer(TunnelServerConfig config);
 
-    /** The highest-priority runtime on the module or class path. */
+    /** The highest-priority runtime on the module or class path, searched for once per JVM. */
     static TunnelRuntime load() {
-        return ServiceLoader.load(TunnelRuntime.class, TunnelRuntime.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get)
-                .max(Comparator.comparingInt(TunnelRuntime::priority))
-                .orElseThrow(() -> new TunnelException(ErrorCode.CONFIGURATION_ERROR,
-                        "No tunnel runtime found: add the artifact online.cloudtolocalllm.tunnel:tunnel-core"));
+        return FoundRuntime.get();
     }
 }

@@ -51,13 +51,24 @@ public final class Providers {
                         + " fits (found " + ids(found) + "): add the artifact " + artifactHint));
     }
 
-    /** Every provider of {@code type} on the module or class path. */
+    /**
+     * Every provider of {@code type} on the module or class path. The path is searched once per type and the
+     * providers, stateless factories, are shared: a scan of every jar per client made each new tunnel pay for it.
+     */
+    @SuppressWarnings("unchecked")
     public static <P> List<P> discover(Class<P> type) {
-        Providers.class.getModule().addUses(type);
-        return ServiceLoader.load(type, Providers.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get)
-                .toList();
+        return (List<P>) DISCOVERED.get(type);
     }
+
+    private static final ClassValue<List<?>> DISCOVERED = new ClassValue<>() {
+        @Override
+        protected List<?> computeValue(Class<?> type) {
+            Providers.class.getModule().addUses(type);
+            return ServiceLoader.load(type, Providers.class.getClassLoader()).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .toList();
+        }
+    };
 
     private static String ids(List<? extends TunnelProvider<?, ?>> providers) {
         return providers.stream().map(TunnelProvider::id).collect(Collectors.joining(", ", "[", "]"));

@@ -1,5 +1,7 @@
 package online.cloudtolocalllm.tunnel.benchmarks;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +12,9 @@ import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
 
 /**
  * Scenario 4: time from starting a tunnel to the first successful request through it, interleaved tunnel by
- * tunnel: {@code ssh -N -L} and {@code ssh -N -R} from process start, our client JVM from process start, and our
- * client from the API call in this (running, warmed-up) JVM.
+ * tunnel: {@code ssh -N -L} and {@code ssh -N -R} from process start, our client JVM from process start (and, on a
+ * JDK with AOT caches, from process start with a cache trained by one client run first), and our client from the
+ * API call in this (running, warmed-up) JVM.
  */
 final class EstablishmentScenario implements Scenario {
     private static final int WARM_UP = 2;
@@ -21,6 +24,8 @@ final class EstablishmentScenario implements Scenario {
      */
     private static final int API_WARM_UP = 100;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The JDK release whose {@code -XX:AOTCacheOutput} trains and writes an AOT cache in one run (JEP 514). */
+    private static final int AOT_CACHE_RELEASE = 25;
 
     @Override
     public int number() {
@@ -32,23 +37,30 @@ final class EstablishmentScenario implements Scenario {
         List<Double> sshL = new ArrayList<>();
         List<Double> sshR = new ArrayList<>();
         List<Double> oursProcess = new ArrayList<>();
+        List<Double> oursAot = new ArrayList<>();
         List<Double> oursApi = new ArrayList<>();
         int count = rig.settings().tunnelsToEstablish();
         for (int i = 0; i < API_WARM_UP; i++) {
             establishFromApi(rig, "warm" + i);
         }
+        List<String> aotCache = trainAotCache(rig);
         for (int i = -WARM_UP; i < count; i++) {
             double l = openSshLocal(rig);
             double r = openSshRemote(rig);
-            double process = oursFromProcess(rig, i);
+            double process = oursFromProcess(rig, "process" + (i + WARM_UP), List.of());
+            double aot = aotCache.isEmpty() ? Double.NaN : oursFromProcess(rig, "aot" + (i + WARM_UP), aotCache);
             double api = oursFromApi(rig, i);
             if (i >= 0) {
                 sshL.add(l);
                 sshR.add(r);
                 oursProcess.add(process);
                 oursApi.add(api);
+                if (!aotCache.isEmpty()) {
+                    oursAot.add(aot);
+                }
             }
-            Log.info("establishment %d: ssh -L %.0f ms, ssh -R %.0f ms, ours process %.0f ms, ours API %.0f ms", i, l, r, process, api);
+            Log.info("establishment %d: ssh -L %.0f ms, ssh -R %.0f ms, ours process %.0f ms (with AOT cache %.0f ms), ours API %.0f ms",
+                    i, l, r, process, aot, api);
         }
         for (double percentile : new double[] {50, 95}) {
             String p = "p" + (int) percentile;
@@ -57,6 +69,13 @@ final class EstablishmentScenario implements Scenario {
             results.add(fromProcess, Setups.SSH_L, Stats.percentile(sshL, percentile));
             results.add(fromProcess, Setups.SSH_R, Stats.percentile(sshR, percentile));
             results.add(fromProcess, Setups.OURS, Stats.percentile(oursProcess, percentile));
+            if (!oursAot.isEmpty()) {
+                ResultSet.Metric.Key withCache = new ResultSet.Metric.Key("4 establishment",
+                        p + " from process start, ours with a JVM AOT cache", "ms", false);
+                results.add(withCache, Setups.SSH_L, Stats.percentile(sshL, percentile));
+                results.add(withCache, Setups.SSH_R, Stats.percentile(sshR, percentile));
+                results.add(withCache, Setups.OURS, Stats.percentile(oursAot, percentile));
+            }
             ResultSet.Metric.Key fromApi = new ResultSet.Metric.Key("4 establishment",
                     p + " ours from API call vs OpenSSH from process start", "ms", false);
             results.add(fromApi, Setups.SSH_L, Stats.percentile(sshL, percentile));
@@ -87,10 +106,32 @@ final class EstablishmentScenario implements Scenario {
         }
     }
 
-    private static double oursFromProcess(Rig rig, int i) throws InterruptedException {
-        String service = "process" + (i + WARM_UP);
+    /**
+     * On JDK 25 and later, runs one client JVM with {@code -XX:AOTCacheOutput} until its tunnel is up and stops it,
+     * which writes an AOT cache of the classes it loaded and linked and of its method profiles (JEP 483, 514, 515);
+     * returns the option that starts a JVM from that cache, or nothing on an older JDK or if no cache was written.
+     */
+    private static List<String> trainAotCache(Rig rig) throws InterruptedException {
+        if (Runtime.version().feature() < AOT_CACHE_RELEASE) {
+            return List.of();
+        }
+        Path cache = rig.ours().dir().resolve("tunnel.aot");
+        try (Proc training = rig.ours().startClient("aot-training", List.of("training=127.0.0.1:" + rig.backend().port()),
+                List.of("-XX:AOTCacheOutput=" + cache))) {
+            training.awaitLine(line -> line.startsWith("registered:"), TIMEOUT);
+            training.stop(TIMEOUT); // the JVM writes the cache as it exits
+        }
+        if (!Files.isRegularFile(cache)) {
+            Log.info("no AOT cache written at %s: the AOT rows are left out", cache);
+            return List.of();
+        }
+        return List.of("-XX:AOTCache=" + cache);
+    }
+
+    private static double oursFromProcess(Rig rig, String service, List<String> jvmOptions) throws InterruptedException {
         long start = System.nanoTime();
-        Proc client = rig.ours().startClient("establish-" + service, List.of(service + "=127.0.0.1:" + rig.backend().port()));
+        Proc client = rig.ours().startClient("establish-" + service, List.of(service + "=127.0.0.1:" + rig.backend().port()),
+                jvmOptions);
         try {
             return (HttpProbe.awaitOk(rig.ours().ingressPort(), ingressPath(service), rig.authorization(), TIMEOUT) - start) / 1e6;
         } finally {

@@ -78,19 +78,32 @@ final class OurTunnel implements AutoCloseable {
 
     /** Starts one more client JVM exposing {@code services} (like {@code name=127.0.0.1:80}), without waiting. */
     Proc startClient(String name, List<String> services) {
+        return startClient(name, services, name.equals("client") ? jvmOptions : List.of());
+    }
+
+    /** As {@link #startClient(String, List)}, the JVM started with {@code options}. */
+    Proc startClient(String name, List<String> services, List<String> options) {
         List<String> arguments = new ArrayList<>(List.of("client", "--server", serverUri(), "--token", token,
                 "--fingerprint", fingerprint));
         services.forEach(service -> arguments.addAll(List.of("--expose", service)));
-        return startProcess(name, arguments);
+        return startProcess(name, arguments, options);
     }
 
     /** Starts the CLI with {@code arguments} (and the like-for-like algorithms) on the tunnel core, without waiting. */
     Proc startProcess(String name, List<String> arguments) {
+        return startProcess(name, arguments, List.of());
+    }
+
+    private Proc startProcess(String name, List<String> arguments, List<String> options) {
         List<String> all = new ArrayList<>(arguments);
         all.addAll(LIKE_FOR_LIKE);
-        List<String> options = name.equals("client") ? jvmOptions : List.of();
         return Proc.start("our-" + name, Pinning.TUNNEL_CORE, java(jar, options, all.toArray(String[]::new)),
                 dir.resolve(name + ".log"));
+    }
+
+    /** The directory this tunnel keeps its files and logs in. */
+    Path dir() {
+        return dir;
     }
 
     Path jar() {

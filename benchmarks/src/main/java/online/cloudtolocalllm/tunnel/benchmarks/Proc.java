@@ -114,6 +114,16 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the process to end (SIGTERM) and waits up to {@code timeout} while its output is still read, unlike
+     * {@link Process#destroy}, which also closes the pipes: a JVM writing at exit, or a child it starts then, would
+     * die of the broken pipe. True if it ended in time.
+     */
+    boolean stop(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);

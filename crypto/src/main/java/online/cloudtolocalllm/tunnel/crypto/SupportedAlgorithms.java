@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.crypto;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -25,13 +26,17 @@ enum SupportedAlgorithms {
 
     private final String what;
     private final Function<String, ? extends @Nullable OptionalFeature> lookup;
-    private final List<String> supported;
+    /**
+     * What the engine runs here, strong ones only, for an error message. Probing every algorithm (each cipher, key
+     * exchange and signature is tried) took a tenth of a client's start-up, so only a refusal pays for it.
+     */
+    private final Supplier<List<String>> supported;
 
     <T extends NamedResource & OptionalFeature> SupportedAlgorithms(String what, Function<String, @Nullable T> lookup,
             java.util.Collection<T> all) {
         this.what = what;
         this.lookup = lookup;
-        this.supported = all.stream().filter(OptionalFeature::isSupported).map(NamedResource::getName)
+        this.supported = () -> all.stream().filter(OptionalFeature::isSupported).map(NamedResource::getName)
                 .filter(name -> !Weak.NAMES.matcher(name).matches()).toList();
     }
 
@@ -45,7 +50,7 @@ enum SupportedAlgorithms {
             OptionalFeature found = lookup.apply(name);
             if (found == null || !found.isSupported()) {
                 throw new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Unsupported " + what + " '" + name
-                        + "'; supported here: " + String.join(", ", supported));
+                        + "'; supported here: " + String.join(", ", supported.get()));
             }
         }
         return names;

@@ -117,11 +117,11 @@ final class Proc implements AutoCloseable {
     /**
      * Asks the process to end (SIGTERM) and waits up to {@code timeout} while its output is still read, unlike
      * {@link Process#destroy}, which also closes the pipes: a JVM writing at exit, or a child it starts then, would
-     * die of the broken pipe. True if it ended in time.
+     * die of the broken pipe. {@link #close} ends what is still running after that.
      */
-    boolean stop(Duration timeout) throws InterruptedException {
+    void stop(Duration timeout) throws InterruptedException {
         process.toHandle().destroy();
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -39,7 +39,7 @@ class AotCacheIT {
             List<String> client = List.of("client", "--server", address.group(), "--token", TestTokens.valid("alice"),
                     "--fingerprint", fingerprint, "--expose", "web=127.0.0.1:9");
 
-            try (ChildProcess training = ChildProcess.start(java("-XX:AOTCacheOutput=" + cache, client))) {
+            try (ChildProcess training = ChildProcess.start(java(List.of("-XX:AOTCacheOutput=" + cache), client))) {
                 training.awaitLine(line -> line.startsWith("registered:"), TIMEOUT);
                 training.process().toHandle().destroy(); // SIGTERM, the pipes left open for what the JVM writes at exit
                 assertThat(training.awaitExit(TIMEOUT)).as(training.stderr()).isEqualTo(143);
@@ -47,15 +47,16 @@ class AotCacheIT {
             assertThat(cache).isRegularFile();
             assertThat(Files.size(cache)).isPositive();
 
-            try (ChildProcess fromCache = ChildProcess.start(java("-XX:AOTCache=" + cache, client, "-XX:AOTMode=on"))) {
+            try (ChildProcess fromCache = ChildProcess.start(java(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), client))) {
                 assertThat(fromCache.awaitLine(line -> line.startsWith("registered:"), TIMEOUT).text()).contains("web=");
             }
         }
     }
 
-    private static List<String> java(String option, List<String> arguments, String... moreOptions) {
-        List<String> command = new ArrayList<>(List.of(ChildProcess.java(), option));
-        command.addAll(List.of(moreOptions));
+    /** {@code java options... -jar tunnel.jar arguments...}. */
+    private static List<String> java(List<String> options, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(ChildProcess.java()));
+        command.addAll(options);
         command.addAll(List.of("-jar", ChildProcess.JAR.toString()));
         command.addAll(arguments);
         return command;

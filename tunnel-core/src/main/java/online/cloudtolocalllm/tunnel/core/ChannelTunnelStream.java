@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.apache.sshd.common.io.IoOutputStream;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.jspecify.annotations.Nullable;
 
@@ -100,14 +100,18 @@ final class ChannelTunnelStream implements TunnelStream {
 
     @Override
     public CompletableFuture<Void> write(ByteBuffer data) {
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        return writeOwned(copy, copy.length);
+        Buffer copy = ChannelDataPacket.copyOf(data, channel);
+        return enqueue(() -> send(copy));
     }
 
-    /** Sends the first {@code length} bytes of {@code bytes}, which the caller hands over: no copy, no reuse after. */
-    CompletableFuture<Void> writeOwned(byte[] bytes, int length) {
-        return enqueue(() -> send(bytes, length));
+    /** An empty data packet with room for {@code capacity} bytes, to fill and {@link #write(ChannelDataPacket)}. */
+    ChannelDataPacket newPacket(int capacity) {
+        return ChannelDataPacket.allocate(channel.getSession(), capacity);
+    }
+
+    /** Sends the data of {@code packet}, which the caller hands over: no copy, no reuse after. */
+    CompletableFuture<Void> write(ChannelDataPacket packet) {
+        return enqueue(() -> send(packet));
     }
 
     @Override
@@ -131,7 +135,7 @@ final class ChannelTunnelStream implements TunnelStream {
         }
     }
 
-    private CompletableFuture<Void> send(byte[] bytes, int length) {
+    private CompletableFuture<Void> send(Buffer bytes) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         IoOutputStream out = channel.getAsyncIn();
         if (out == null || channel.isClosing()) {
@@ -141,7 +145,7 @@ final class ChannelTunnelStream implements TunnelStream {
         try {
             // as an sshd-internal thread: during a key exchange the packet is queued, never blocking the caller
             // (an event loop, perhaps the very one that must carry the key exchange)
-            ThreadUtils.runAsInternal(new ByteArrayBuffer(bytes, 0, length), out::writeBuffer).addListener(f -> {
+            ThreadUtils.runAsInternal(bytes, out::writeBuffer).addListener(f -> {
                 Throwable failure = f.getException();
                 if (failure == null) {
                     done.complete(null);

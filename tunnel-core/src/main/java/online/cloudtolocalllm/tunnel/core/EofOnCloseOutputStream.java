@@ -6,8 +6,12 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
 
-/** A channel's data stream whose graceful close sends the channel's EOF once everything written has gone out. */
+/**
+ * A channel's data stream whose graceful close sends the channel's EOF once everything written has gone out, and which
+ * sends a {@link ChannelDataPacket} written in one piece as it is, without copying its data into a new packet.
+ */
 final class EofOnCloseOutputStream extends ChannelAsyncOutputStream {
     private final Channel channel;
 
@@ -39,5 +43,13 @@ final class EofOnCloseOutputStream extends ChannelAsyncOutputStream {
             eofSent.setClosed();
         });
         return eofSent;
+    }
+
+    @Override
+    protected Buffer createSendBuffer(Buffer buffer, org.apache.sshd.common.channel.Channel target, int length) {
+        if (buffer instanceof ChannelDataPacket packet && length == packet.available()) {
+            return packet.seal(target.getRecipient());
+        }
+        return super.createSendBuffer(buffer, target, length);
     }
 }

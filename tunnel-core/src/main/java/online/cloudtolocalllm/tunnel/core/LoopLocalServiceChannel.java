@@ -17,7 +17,6 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.jspecify.annotations.Nullable;
@@ -132,10 +131,9 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (isClosing()) {
             return;
         }
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
+        Buffer copy = ChannelDataPacket.copyOf(data, this);
         synchronized (lock) {
-            toTunnel.add(new ByteArrayBuffer(copy));
+            toTunnel.add(copy);
         }
         sendNext();
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,23 +88,21 @@ final class TcpServiceListener implements AutoCloseable {
 
     /**
      * Copies the caller's bytes up the tunnel, with a few writes in flight so reading the socket and sending overlap
-     * (each write copies its bytes, and at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close
+     * (each write has its own packet, and at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close
      * becomes end of stream, and the answer still flows back.
      */
     private static void copyToStream(Socket connection, TunnelStream stream) {
-        byte[] buffer = new byte[CHUNK];
         ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         try {
             // not closed here: closing a socket's input stream closes the socket, and the answer is still coming
             InputStream in = connection.getInputStream();
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                if (stream instanceof ChannelTunnelStream channelStream) {
-                    // this engine's stream takes the array as it is: one copy per chunk fewer than write()
-                    inFlight.add(channelStream.writeOwned(buffer, n));
-                    buffer = new byte[CHUNK];
-                } else {
-                    inFlight.add(stream.write(ByteBuffer.wrap(buffer, 0, n)));
+            while (true) {
+                CompletableFuture<Void> sent = stream instanceof ChannelTunnelStream channelStream
+                        ? readPacket(in, channelStream) : readChunk(in, stream);
+                if (sent == null) {
+                    break;
                 }
+                inFlight.add(sent);
                 if (inFlight.size() >= WRITES_IN_FLIGHT) {
                     inFlight.poll().join();
                 }
@@ -112,6 +111,19 @@ final class TcpServiceListener implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             stream.close();
         }
+    }
+
+    /** Reads a chunk straight into a packet of this engine's stream and sends it; null at end of stream. */
+    private static @Nullable CompletableFuture<Void> readPacket(InputStream in, ChannelTunnelStream stream) throws IOException {
+        ChannelDataPacket packet = stream.newPacket(CHUNK);
+        return packet.readFrom(in) < 0 ? null : stream.write(packet);
+    }
+
+    /** Reads a chunk and writes it to any other stream, which copies it; null at end of stream. */
+    private static @Nullable CompletableFuture<Void> readChunk(InputStream in, TunnelStream stream) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        int read = in.read(buffer);
+        return read < 0 ? null : stream.write(ByteBuffer.wrap(buffer, 0, read));
     }
 
     private static void closeQuietly(Socket connection) {

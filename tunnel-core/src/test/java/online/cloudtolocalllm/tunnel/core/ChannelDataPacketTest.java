@@ -1,0 +1,126 @@
+package online.cloudtolocalllm.tunnel.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data read or copied straight into the packet that is sent: sshd's stream sends a whole packet as it is, with the
+ * channel header filled in where sshd's reader expects it, and copies a packet it splits like any other buffer.
+ */
+class ChannelDataPacketTest {
+    private static final long RECIPIENT = 42;
+    private static final Session SESSION = session();
+
+    @Test
+    void aPacketSentWholeIsTheBufferSshdEncryptsWithTheChannelHeaderInPlace() throws Exception {
+        byte[] data = bytes(1000);
+        ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, 4096);
+        byte[] array = packet.array();
+        assertThat(packet.readFrom(new ByteArrayInputStream(data))).isEqualTo(data.length);
+
+        Buffer sent = new EofOnCloseOutputStream(channel()).createSendBuffer(packet, channel(), data.length);
+
+        assertThat(sent).isSameAs(packet);
+        assertThat(sent.array()).as("no copy into a larger array").isSameAs(array);
+        assertThat(sent.rpos()).as("5 bytes left for the packet length and padding").isEqualTo(5);
+        assertThat(sent.getUByte()).isEqualTo(SshConstants.SSH_MSG_CHANNEL_DATA);
+        assertThat(sent.getUInt()).isEqualTo(RECIPIENT);
+        assertThat(sent.getBytes()).isEqualTo(data);
+        assertThat(sent.available()).isZero();
+    }
+
+    @Test
+    void aPacketThatSshdSplitsIsCopiedPieceByPiece() throws Exception {
+        byte[] data = bytes(1000);
+        ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, data.length);
+        packet.readFrom(new ByteArrayInputStream(data));
+
+        Buffer first = new EofOnCloseOutputStream(channel()).createSendBuffer(packet, channel(), 300);
+
+        assertThat(first).isNotSameAs(packet);
+        assertThat(first.getUByte()).isEqualTo(SshConstants.SSH_MSG_CHANNEL_DATA);
+        assertThat(first.getUInt()).isEqualTo(RECIPIENT);
+        assertThat(first.getBytes()).isEqualTo(Arrays.copyOf(data, 300));
+        assertThat(packet.getCompactData()).isEqualTo(Arrays.copyOfRange(data, 300, data.length));
+    }
+
+    @Test
+    void readsNoMoreThanItsRoomAndTellsTheEndOfTheStream() throws Exception {
+        ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, 100);
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes(150));
+
+        assertThat(packet.readFrom(in)).isEqualTo(100);
+        assertThat(packet.available()).isEqualTo(100);
+        assertThat(ChannelDataPacket.allocate(SESSION, 100).readFrom(new ByteArrayInputStream(new byte[0]))).isEqualTo(-1);
+    }
+
+    @Test
+    void aCopyHoldsTheBytesAloneInAPacketOrInAPlainBufferAbovePacketSize() {
+        byte[] data = bytes(500);
+
+        Buffer small = ChannelDataPacket.copyOf(ByteBuffer.wrap(data), SESSION, 500);
+        Buffer large = ChannelDataPacket.copyOf(ByteBuffer.wrap(data), SESSION, 499);
+
+        assertThat(small).isInstanceOf(ChannelDataPacket.class);
+        assertThat(small.getCompactData()).isEqualTo(data);
+        assertThat(large).isNotInstanceOf(ChannelDataPacket.class);
+        assertThat(large.getCompactData()).isEqualTo(data);
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 31 + 7);
+        }
+        return bytes;
+    }
+
+    /** A session that makes packet buffers as sshd's sessions do: five bytes reserved, then the command. */
+    private static Session session() {
+        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("createBuffer")) {
+                        Buffer buffer = new ByteArrayBuffer(new byte[(int) args[1] + 64], false);
+                        buffer.rpos(5);
+                        buffer.wpos(5);
+                        buffer.putByte((byte) args[0]);
+                        return buffer;
+                    }
+                    return defaultValue(method.getReturnType());
+                });
+    }
+
+    private static EofOnCloseOutputStream.Channel channel() {
+        return (EofOnCloseOutputStream.Channel) Proxy.newProxyInstance(EofOnCloseOutputStream.Channel.class.getClassLoader(),
+                new Class<?>[] {EofOnCloseOutputStream.Channel.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getSession" -> SESSION;
+                    case "getRecipient" -> RECIPIENT;
+                    case "toString" -> "test channel";
+                    case "hashCode" -> 1;
+                    case "equals" -> proxy == args[0];
+                    default -> defaultValue(method.getReturnType());
+                });
+    }
+
+    private static Object defaultValue(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == int.class) {
+            return 0;
+        }
+        return null;
+    }
+}

@@ -2,16 +2,14 @@ package online.cloudtolocalllm.tunnel.core;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
- * An {@code SSH_MSG_CHANNEL_DATA} packet built around its data: bytes are read or copied straight into the array that
- * is then encrypted and sent, instead of into an array that sshd copies into a packet. Between its read and write
+ * An {@code SSH_MSG_CHANNEL_DATA} packet built around its data: bytes are read straight into the array that is then
+ * encrypted and sent, instead of into an array that sshd copies into a packet. Between its read and write
  * positions it holds just the data, so sshd can take it as any buffer; when sshd sends it in one piece,
  * {@link #seal} fills in the channel header in place ({@link EofOnCloseOutputStream}).
  */
@@ -37,24 +35,6 @@ final class ChannelDataPacket extends ByteArrayBuffer {
         return new ChannelDataPacket(prepared.array(), prepared.rpos(), capacity);
     }
 
-    /**
-     * A copy of {@code data} to write to {@code channel}: straight into a packet when it fits one, else in a plain
-     * buffer that sshd splits into packets, copying each piece anyway.
-     */
-    static Buffer copyOf(ByteBuffer data, Channel channel) {
-        return copyOf(data, channel.getSession(), channel.getRemoteWindow().getPacketSize());
-    }
-
-    /** As {@link #copyOf(ByteBuffer, Channel)}, for a channel of {@code session} whose packets hold {@code packetSize}. */
-    static Buffer copyOf(ByteBuffer data, Session session, long packetSize) {
-        int length = data.remaining();
-        Buffer copy = length <= packetSize ? allocate(session, length) : new ByteArrayBuffer(length);
-        int start = copy.wpos();
-        copy.wpos(start + length); // Buffer.putBuffer(ByteBuffer) would write an SSH string: a length, then the bytes
-        data.get(copy.array(), start, length);
-        return copy;
-    }
-
     /** Reads once from {@code in} into the room left: the count read, or -1 at end of stream. */
     int readFrom(InputStream in) throws IOException {
         int read = in.read(array(), wpos(), limit - wpos());
@@ -65,8 +45,9 @@ final class ChannelDataPacket extends ByteArrayBuffer {
     }
 
     /**
-     * Fills in the channel header for sending the whole data to {@code recipient} and returns this buffer, positioned
-     * as sshd's own packets are: from the command byte to the end of the data.
+     * Fills in the channel header for sending the whole data to {@code recipient} and returns the packet to send: a
+     * view of this array from the command byte to the end of the data, as sshd's own packets are. This buffer is left
+     * with nothing to read, as sshd's copy would leave it.
      */
     Buffer seal(long recipient) {
         int end = wpos();
@@ -75,7 +56,7 @@ final class ChannelDataPacket extends ByteArrayBuffer {
         putUInt(recipient);
         putUInt(length);
         wpos(end);
-        rpos(payloadStart);
-        return this;
+        rpos(end);
+        return new ByteArrayBuffer(array(), payloadStart, end - payloadStart, true);
     }
 }

@@ -11,6 +11,7 @@ import online.cloudtolocalllm.tunnel.api.StreamReceiver;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.jspecify.annotations.Nullable;
 
@@ -100,8 +101,10 @@ final class ChannelTunnelStream implements TunnelStream {
 
     @Override
     public CompletableFuture<Void> write(ByteBuffer data) {
-        Buffer copy = ChannelDataPacket.copyOf(data, channel);
-        return enqueue(() -> send(copy));
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        Buffer bytes = new ByteArrayBuffer(copy);
+        return enqueue(() -> send(bytes));
     }
 
     /** An empty data packet with room for {@code capacity} bytes, to fill and {@link #write(ChannelDataPacket)}. */

@@ -17,6 +17,7 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.jspecify.annotations.Nullable;
@@ -131,9 +132,10 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (isClosing()) {
             return;
         }
-        Buffer copy = ChannelDataPacket.copyOf(data, this);
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
         synchronized (lock) {
-            toTunnel.add(copy);
+            toTunnel.add(new ByteArrayBuffer(copy));
         }
         sendNext();
     }

@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.core;
 
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.SessionFactory;
 import org.jspecify.annotations.Nullable;
 
 /** An sshd server whose acceptor takes frame connections from hosts instead of binding a socket. */
@@ -11,6 +12,11 @@ final class TunnelSshServer extends SshServer {
 
     TunnelSshServer(TrafficCounters counters) {
         this.counters = counters;
+    }
+
+    @Override
+    protected SessionFactory createSessionFactory() {
+        return new RekeySafeSessions(this);
     }
 
     @Override

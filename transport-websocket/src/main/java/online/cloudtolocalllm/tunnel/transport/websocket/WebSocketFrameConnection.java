@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
@@ -28,6 +31,17 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     WebSocketFrameConnection(Channel channel, Duration keepAliveTimeout, boolean masks) {
         super(channel, keepAliveTimeout);
         this.masks = masks;
+    }
+
+    /**
+     * Has the pipeline's frame decoder hold a frame that spans socket reads as those reads, instead of copying every
+     * read that follows a partial frame into one buffer. With an SSH packet of up to 32 KiB per frame most reads end
+     * inside a frame, and those copies were a seventh of the client's CPU in a bulk transfer.
+     */
+    static void keepReadsUncopied(ChannelPipeline pipeline) {
+        if (pipeline.get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
+            decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        }
     }
 
     @Override

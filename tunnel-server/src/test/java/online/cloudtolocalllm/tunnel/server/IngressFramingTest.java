@@ -1,0 +1,172 @@
+package online.cloudtolocalllm.tunnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import online.cloudtolocalllm.tunnel.api.ExposedService;
+import online.cloudtolocalllm.tunnel.testing.TcpTestService;
+import online.cloudtolocalllm.tunnel.testing.TestServer;
+import online.cloudtolocalllm.tunnel.testing.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Responses whose length the ingress must know without a body to count (HEAD, 204, 304) and request bodies in
+ * chunks: each goes through one keep-alive caller connection, so a response framed wrongly would stall or garble the
+ * next exchange on it. The local service is scripted byte by byte, answering HEAD with the Content-Length its GET
+ * would have.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IngressFramingTest {
+    @TempDir
+    Path dataDir;
+
+    private TcpTestService service;
+    private TestServer tunnel;
+    private String token;
+
+    @BeforeEach
+    void start() throws Exception {
+        service = TcpTestService.start(IngressFramingTest::serve);
+        tunnel = TestServer.start(dataDir, b -> { });
+        tunnel.connect("alice", new ExposedService("raw", "127.0.0.1", service.port()));
+        token = TestTokens.valid("alice");
+    }
+
+    @AfterEach
+    void stop() {
+        tunnel.close();
+        service.close();
+    }
+
+    @Test
+    void headNoContentAndNotModifiedEndAtTheirHeadersAndTheConnectionGoesOn() throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+
+            send(caller, "HEAD /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response head = Response.read(in, true);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.headers()).containsEntry("content-length", "5000");
+
+            send(caller, "GET /t/alice/raw/no-content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            assertThat(Response.read(in, false).status()).isEqualTo(204);
+
+            send(caller, "GET /t/alice/raw/not-modified HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response notModified = Response.read(in, true);
+            assertThat(notModified.status()).isEqualTo(304);
+            assertThat(notModified.headers()).containsEntry("etag", "\"v1\"");
+
+            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response file = Response.read(in, false);
+            assertThat(file.status()).isEqualTo(200);
+            assertThat(file.body()).hasSize(5000);
+        }
+    }
+
+    @Test
+    void aChunkedRequestBodyArrivesWholeAndTheConnectionGoesOn() throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+            for (int round = 0; round < 2; round++) {
+                send(caller, "POST /t/alice/raw/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n" + "5\r\nhello\r\n" + "1\r\n \r\n" + "5\r\nworld\r\n"
+                        + "0\r\n\r\n");
+                Response echoed = Response.read(in, false);
+                assertThat(echoed.status()).isEqualTo(200);
+                assertThat(new String(echoed.body(), StandardCharsets.US_ASCII)).isEqualTo("hello world");
+            }
+        }
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** The scripted service: keeps each connection alive and answers every request on it. */
+    private static void serve(Socket connection) throws IOException {
+        InputStream in = connection.getInputStream();
+        OutputStream out = connection.getOutputStream();
+        for (String requestLine; !(requestLine = readLine(in)).isEmpty(); ) {
+            Map<String, String> headers = readHeaders(in);
+            byte[] body = readBody(in, headers);
+            String[] parts = requestLine.split(" ");
+            String answer = switch (parts[0] + " " + parts[1]) {
+                case "HEAD /file" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5000\r\n\r\n";
+                case "GET /file" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5000\r\n\r\n"
+                        + "x".repeat(5000);
+                case "GET /no-content" -> "HTTP/1.1 204 No Content\r\n\r\n";
+                case "GET /not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n";
+                case "POST /echo" -> "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"
+                        + new String(body, StandardCharsets.US_ASCII);
+                default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+            };
+            out.write(answer.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+    }
+
+    private record Response(int status, Map<String, String> headers, byte[] body) {
+        /** Reads one response; {@code headersOnly} for one that ends at its headers whatever they say. */
+        static Response read(InputStream in, boolean headersOnly) throws IOException {
+            String statusLine = readLine(in);
+            Map<String, String> headers = readHeaders(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            byte[] body = headersOnly || status == 204 ? new byte[0] : readBody(in, headers);
+            return new Response(status, headers, body);
+        }
+    }
+
+    /** Header names in lower case. */
+    private static Map<String, String> readHeaders(InputStream in) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line; !(line = readLine(in)).isEmpty(); ) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    /** A body framed by Content-Length or chunked encoding; none without either. */
+    private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (int size; (size = Integer.parseInt(readLine(in).trim(), 16)) > 0; ) {
+                body.write(in.readNBytes(size));
+                readLine(in);
+            }
+            while (!readLine(in).isEmpty()) {
+                // trailers, if any
+            }
+            return body.toByteArray();
+        }
+        String length = headers.get("content-length");
+        return length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
+    }
+
+    /** One CRLF-terminated line without its terminator; empty at the end of the stream. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+}

@@ -67,7 +67,6 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
-        WebSocketFrameConnection.keepReadsUncopied(pipeline);
         pipeline.remove(this);
         opened.complete(connection);
     }

@@ -123,7 +123,6 @@ public final class NettyWebSocketUpgrade {
                 result.complete(false);
                 return;
             }
-            WebSocketFrameConnection.keepReadsUncopied(pipeline);
             acceptor.accept(connection, identity);
             result.complete(true);
         });

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -18,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
+import online.cloudtolocalllm.tunnel.spi.FrameHandler;
 
 /**
  * A WebSocket as a frame connection: binary frames carry SSH, text frames are refused with 1003, pings go out when
@@ -34,14 +34,19 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     }
 
     /**
-     * Has the pipeline's frame decoder hold a frame that spans socket reads as those reads, instead of copying every
-     * read that follows a partial frame into one buffer. With an SSH packet of up to 32 KiB per frame most reads end
-     * inside a frame, and those copies were a seventh of the client's CPU in a bulk transfer.
+     * Starts delivering, and has the pipeline's frame decoder (in place by now on either side) hold a frame that
+     * spans socket reads as those reads, instead of copying every read that follows a partial frame into one buffer.
+     * With an SSH packet of up to 32 KiB per frame most reads end inside a frame, and those copies were a seventh of
+     * the client's CPU in a bulk transfer.
      */
-    static void keepReadsUncopied(ChannelPipeline pipeline) {
-        if (pipeline.get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
-            decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-        }
+    @Override
+    public void start(FrameHandler frameHandler) {
+        channel().eventLoop().execute(() -> {
+            if (channel().pipeline().get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
+                decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+            }
+        });
+        super.start(frameHandler);
     }
 
     @Override

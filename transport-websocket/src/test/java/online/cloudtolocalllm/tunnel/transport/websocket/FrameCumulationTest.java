@@ -8,11 +8,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
+import online.cloudtolocalllm.tunnel.spi.FrameHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Frames that span socket reads decode whole, and the reads are kept as they are instead of copied together. */
+/**
+ * Once a WebSocket frame connection starts, frames that span socket reads decode whole and the reads are kept as
+ * they are instead of copied together.
+ */
 class FrameCumulationTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
 
@@ -22,8 +28,17 @@ class FrameCumulationTest {
     }
 
     @Test
-    void aFrameSpanningReadsArrivesWholeWithoutTheReadsBeingCopied() {
-        WebSocketFrameConnection.keepReadsUncopied(channel.pipeline());
+    void afterStartAFrameSpanningReadsArrivesWholeWithoutTheReadsBeingCopied() {
+        new WebSocketFrameConnection(channel, Duration.ofMinutes(1), true).start(new FrameHandler() {
+            @Override
+            public void onFrame(ByteBuffer frame) {
+            }
+
+            @Override
+            public void onClosed(int code, String reason) {
+            }
+        });
+        channel.runPendingTasks();
         byte[] first = payload(40_000, 1);
         byte[] second = payload(30_000, 2);
         byte[] wire = concat(unmaskedBinaryFrame(first), unmaskedBinaryFrame(second));

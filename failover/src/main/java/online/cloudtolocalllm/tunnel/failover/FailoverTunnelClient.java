@@ -159,7 +159,7 @@ public final class FailoverTunnelClient implements TunnelClient {
         Optional<Endpoint> chosen = selector.choose(candidates);
         if (chosen.isEmpty()) {
             if (current == null) {
-                state.set(TunnelState.RECONNECTING);
+                moveTo(TunnelState.RECONNECTING);
             }
             if (current == null && !waitingAnnounced) {
                 waitingAnnounced = true;
@@ -172,7 +172,7 @@ public final class FailoverTunnelClient implements TunnelClient {
             move = new Move("start", null, clock.instant(), false);
         }
         if (current == null) {
-            state.set(TunnelState.CONNECTING);
+            moveTo(TunnelState.CONNECTING);
         }
         try {
             joining = connect(chosen.get());
@@ -240,7 +240,7 @@ public final class FailoverTunnelClient implements TunnelClient {
         waitingAnnounced = false;
         refusals.remove(connection.endpoint());
         markUp(connection.endpoint());
-        state.set(TunnelState.CONNECTED);
+        moveTo(TunnelState.CONNECTED);
         events.forward(connected);
         Move done = move;
         move = null;
@@ -265,7 +265,7 @@ public final class FailoverTunnelClient implements TunnelClient {
         String cause = "connection to " + connection.endpoint().uri() + " lost: " + event.detail();
         markDown(connection.endpoint(), cause);
         retire(connection, false);
-        state.set(TunnelState.RECONNECTING);
+        moveTo(TunnelState.RECONNECTING);
         if (move == null || move.failback()) {
             move = new Move(cause, connection.endpoint(), clock.instant(), false);
         }
@@ -480,9 +480,16 @@ public final class FailoverTunnelClient implements TunnelClient {
         return all;
     }
 
+    /**
+     * Moves to {@code next} unless the client was shut down or failed meanwhile: those states are final, and a
+     * decision the scheduler took just before {@link #shutdown} must not undo them.
+     */
+    private void moveTo(TunnelState next) {
+        state.getAndUpdate(now -> now.isFinal() ? now : next);
+    }
+
     private boolean isStopping() {
-        TunnelState now = state.get();
-        return now == TunnelState.CLOSED || now == TunnelState.FAILED;
+        return state.get().isFinal();
     }
 
     private TunnelException shutDown() {

@@ -10,10 +10,15 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.HostKeyPolicy;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
@@ -98,6 +103,41 @@ class FailoverQueueTest {
         assertThat(codeOf(waiting)).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
         assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
         assertThat(client.state()).isEqualTo(TunnelState.CLOSED);
+    }
+
+    @Test
+    void aShutdownInTheMiddleOfTheFirstDecisionStaysClosed() throws Exception {
+        // the scheduler's first reading of the clock is inside its choice of an endpoint, before it says CONNECTING
+        AtomicBoolean shutDown = new AtomicBoolean();
+        Clock shutsDownWhenTheSchedulerLooks = new Clock() {
+            @Override
+            public Instant instant() {
+                if (Thread.currentThread().getName().equals("tunnel-failover") && shutDown.compareAndSet(false, true)) {
+                    client.shutdown();
+                }
+                return clock.instant();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        URI uri = URI.create("ws://127.0.0.1:" + freePort() + "/tunnel");
+        client = FailoverTunnelClient.create(FailoverConfig.builder(TunnelClientConfig.builder().server(uri)
+                        .token(TestTokens.valid("alice")).hostKeys(HostKeyPolicy.pinned("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).build())
+                .clock(shutsDownWhenTheSchedulerLooks)
+                .build());
+        client.start();
+
+        assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(shutDown).isTrue();
+        assertThat(client.state()).as("the decision under way does not undo the shutdown").isEqualTo(TunnelState.CLOSED);
     }
 
     @Test

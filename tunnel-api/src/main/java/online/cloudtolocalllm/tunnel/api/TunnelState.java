@@ -13,5 +13,10 @@ public enum TunnelState {
     /** Given up: a failure that retrying cannot fix, or the attempts ran out. */
     FAILED,
     /** Shut down by the application. */
-    CLOSED
+    CLOSED;
+
+    /** {@link #FAILED} or {@link #CLOSED}: the client does nothing more and never leaves this state. */
+    public boolean isFinal() {
+        return this == FAILED || this == CLOSED;
+    }
 }

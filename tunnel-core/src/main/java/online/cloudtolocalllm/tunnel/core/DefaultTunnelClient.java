@@ -142,7 +142,7 @@ final class DefaultTunnelClient implements TunnelClient {
             return;
         }
         int attempt = failures + 1;
-        state.set(TunnelState.CONNECTING);
+        moveTo(TunnelState.CONNECTING);
         publish(TunnelEvent.Type.CONNECTING, "", null, attempt, null);
         AtomicReference<@Nullable ClientSession> attemptSession = new AtomicReference<>();
         establish(attemptSession)
@@ -275,7 +275,7 @@ final class DefaultTunnelClient implements TunnelClient {
         }
         session = connected;
         failures = 0;
-        state.set(TunnelState.CONNECTED);
+        moveTo(TunnelState.CONNECTED);
         List<String> names = config.services().stream().map(ExposedService::name).toList();
         publish(TunnelEvent.Type.CONNECTED, names.isEmpty() ? "no services exposed" : "services registered: " + names, null, 0, null);
         firstConnection.complete(this);
@@ -325,7 +325,7 @@ final class DefaultTunnelClient implements TunnelClient {
 
     private void scheduleReconnect(TunnelException cause) {
         Duration delay = backoff.delay(failures);
-        state.set(TunnelState.RECONNECTING);
+        moveTo(TunnelState.RECONNECTING);
         publish(TunnelEvent.Type.RECONNECTING, cause.getMessage(), cause, failures + 1, delay);
         pendingReconnect = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -427,9 +427,13 @@ final class DefaultTunnelClient implements TunnelClient {
 
     // ---- lifecycle
 
+    /** Moves to {@code next} unless a shutdown or a failure came in since the caller looked: those states are final. */
+    private void moveTo(TunnelState next) {
+        state.getAndUpdate(now -> now.isFinal() ? now : next);
+    }
+
     private boolean isStopping() {
-        TunnelState now = state.get();
-        return now == TunnelState.CLOSED || now == TunnelState.FAILED || terminated.getCount() == 0;
+        return state.get().isFinal() || terminated.getCount() == 0;
     }
 
     @Override

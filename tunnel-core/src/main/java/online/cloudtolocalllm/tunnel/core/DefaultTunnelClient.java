@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -147,7 +148,7 @@ final class DefaultTunnelClient implements TunnelClient {
         AtomicReference<@Nullable ClientSession> attemptSession = new AtomicReference<>();
         establish(attemptSession)
                 .orTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((connected, failure) -> scheduler.execute(() -> {
+                .whenComplete((connected, failure) -> onScheduler(() -> {
                     if (failure == null) {
                         onConnected(connected);
                     } else {
@@ -279,7 +280,7 @@ final class DefaultTunnelClient implements TunnelClient {
         List<String> names = config.services().stream().map(ExposedService::name).toList();
         publish(TunnelEvent.Type.CONNECTED, names.isEmpty() ? "no services exposed" : "services registered: " + names, null, 0, null);
         firstConnection.complete(this);
-        connected.addCloseFutureListener(f -> scheduler.execute(() -> onSessionClosed(connected)));
+        connected.addCloseFutureListener(f -> onScheduler(() -> onSessionClosed(connected)));
     }
 
     private void onSessionClosed(ClientSession closed) {
@@ -458,13 +459,20 @@ final class DefaultTunnelClient implements TunnelClient {
                     break;
                 }
             }
-            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-            scheduler.scheduleWithFixedDelay(() -> {
-                if (counters.openStreams() == 0 || System.nanoTime() >= deadline || !current.isOpen()) {
-                    closeNow();
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            // closes as soon as the last stream ends, the session goes, or the shutdown timeout passes
+            scheduler.schedule(this::closeNow, config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            current.addCloseFutureListener(closed -> onScheduler(this::closeNow));
+            counters.whenNoStreams(() -> onScheduler(this::closeNow));
         });
+    }
+
+    /** Runs {@code task} on the scheduler, unless it has stopped (then the client has already terminated). */
+    private void onScheduler(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            // terminated: nothing left to do
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package online.cloudtolocalllm.tunnel.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import online.cloudtolocalllm.tunnel.api.TunnelMetrics;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,7 @@ final class TrafficCounters {
     private final AtomicInteger openStreams = new AtomicInteger();
     private final LongAdder totalStreams = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final AtomicReference<@Nullable Runnable> whenNoStreams = new AtomicReference<>();
 
     TrafficCounters(@Nullable TrafficCounters parent) {
         this.parent = parent;
@@ -41,9 +43,26 @@ final class TrafficCounters {
     }
 
     void streamClosed() {
-        openStreams.decrementAndGet();
+        if (openStreams.decrementAndGet() == 0) {
+            runWhenNoStreams();
+        }
         if (parent != null) {
             parent.streamClosed();
+        }
+    }
+
+    /** Runs {@code action} once, on the thread that closes the last open stream, or now if none is open. */
+    void whenNoStreams(Runnable action) {
+        whenNoStreams.set(action);
+        if (openStreams.get() == 0) {
+            runWhenNoStreams();
+        }
+    }
+
+    private void runWhenNoStreams() {
+        Runnable action = whenNoStreams.getAndSet(null);
+        if (action != null) {
+            action.run();
         }
     }
 

@@ -175,6 +175,21 @@ class GracefulShutdownTest {
         assertThat(local.requests()).isEqualTo(1);
     }
 
+    @Test
+    void clientShutdownEndsAsSoonAsItsLastStreamClosesNotAtItsTimeout() throws Exception {
+        startServer(Duration.ofSeconds(2));
+        TunnelClient client = tunnel.connect(tunnel.clientConfig("alice").shutdownTimeout(Duration.ofMinutes(1))
+                .expose("llm", "127.0.0.1", local.port()).build());
+        HttpResponse<String> answered = http.send(ingress("/status/200").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(client.metrics().openStreams()).as("the ingress keeps its stream to llm for the next request").isEqualTo(1);
+
+        client.shutdown();
+
+        assertThat(client.awaitTermination(WAIT)).as("the server closes the idle stream when llm is withdrawn").isTrue();
+        assertThat(client.state()).isEqualTo(TunnelState.CLOSED);
+    }
+
     /** {@code attempt} must fail to connect, or be answered 503 with TUNNEL_004. */
     private static void assertRefused(String what, Attempt attempt) {
         Object outcome;

@@ -5,12 +5,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,12 +16,16 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.pool.Lease;
@@ -45,6 +47,13 @@ final class IngressExchange {
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "upgrade", "expect");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+    private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("X-Forwarded-Prefix");
+    /** The caller's headers the service does not get as they are: the connection's, and those the ingress sets. */
+    private static final List<AsciiString> REPLACED = Stream.concat(HOP_BY_HOP.stream().map(AsciiString::cached),
+            Stream.of(HttpHeaderNames.HOST, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_PREFIX)).toList();
 
     /** Where an exchange gets its upstream connection and reports that it is done. */
     interface Connections {
@@ -214,42 +223,66 @@ final class IngressExchange {
         Upstream ready = leased.get();
         upstream = ready;
         ready.attach(this);
-        forward(upstreamRequest());
+        pauseCallerUntilTaken(ready.send(upstreamRequest()));
         for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
             send(content);
         }
         ctx.channel().config().setAutoRead(true);
     }
 
-    private HttpRequest upstreamRequest() {
-        HttpHeaders headers = request.headers().copy();
-        HOP_BY_HOP.forEach(headers::remove);
-        if (!isPublic) {
-            headers.remove(HttpHeaderNames.AUTHORIZATION);
-        }
+    private UpstreamRequest upstreamRequest() {
+        HttpHeaders headers = request.headers();
         String originalHost = headers.get(HttpHeaderNames.HOST);
+        UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), target.path(),
+                HttpUtil.isTransferEncodingChunked(request));
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence(); all.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = all.next();
+            if (passesAsIs(header.getKey(), originalHost != null)) {
+                upstreamRequest.header(header.getKey(), header.getValue());
+            }
+        }
         if (originalHost != null) {
-            headers.set("X-Forwarded-Host", originalHost);
+            upstreamRequest.header(X_FORWARDED_HOST, originalHost);
         }
-        headers.set(HttpHeaderNames.HOST, "localhost");
+        upstreamRequest.header(HttpHeaderNames.HOST, "localhost");
+        String previous = headers.get(X_FORWARDED_FOR);
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
-            String previous = headers.get("X-Forwarded-For");
             String client = remote.getAddress().getHostAddress();
-            headers.set("X-Forwarded-For", previous == null ? client : previous + ", " + client);
+            upstreamRequest.header(X_FORWARDED_FOR, previous == null ? client : previous + ", " + client);
+        } else if (previous != null) {
+            upstreamRequest.header(X_FORWARDED_FOR, previous);
         }
-        headers.set("X-Forwarded-Proto", ctx.pipeline().get(SslHandler.class) != null ? "https" : "http");
-        headers.set("X-Forwarded-Prefix", target.prefix());
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.path(), headers);
+        upstreamRequest.header(X_FORWARDED_PROTO, ctx.pipeline().get(SslHandler.class) != null ? "https" : "http");
+        return upstreamRequest.header(X_FORWARDED_PREFIX, target.prefix());
     }
 
-    /** Sends {@code message} up the tunnel; pauses reading the caller while the tunnel is full. */
-    private void forward(HttpObject message) {
+    /**
+     * Whether a caller's header goes to the service as it is: not one of the caller's connection, not the token
+     * (unless the service is public), and not one the ingress sets. A caller's {@code X-Forwarded-Host} stays when
+     * it sent no {@code Host}.
+     */
+    private boolean passesAsIs(CharSequence name, boolean hostGiven) {
+        for (AsciiString replaced : REPLACED) {
+            if (replaced.contentEqualsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return !(!isPublic && HttpHeaderNames.AUTHORIZATION.contentEqualsIgnoreCase(name))
+                && !(hostGiven && X_FORWARDED_HOST.contentEqualsIgnoreCase(name));
+    }
+
+    /** Sends a piece of the request's body up the tunnel. */
+    private void forward(HttpContent content) {
         Upstream up = upstream;
         if (up == null) {
-            ReferenceCountUtil.release(message);
+            content.release();
             return;
         }
-        CompletableFuture<Void> taken = up.send(message);
+        pauseCallerUntilTaken(up.send(content));
+    }
+
+    /** Pauses reading the caller while the tunnel is full. */
+    private void pauseCallerUntilTaken(CompletableFuture<Void> taken) {
         if (!taken.isDone()) {
             ctx.channel().config().setAutoRead(false);
             taken.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {

@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
@@ -19,14 +19,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * An HTTP/1.1 connection to one user's service through a tunnel stream, pooled for the next request while the
  * service keeps it alive: a burst of ingress requests reuses channels and the service's keep-alive connections
- * instead of opening new ones. Requests are encoded and responses decoded here; everything runs on one event loop,
- * the one of every ingress connection that uses it.
+ * instead of opening new ones. Requests arrive encoded ({@link UpstreamRequest}); responses are decoded here.
+ * Everything runs on one event loop, the one of every ingress connection that uses it.
  */
 final class Upstream implements StreamReceiver {
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
     private final TunnelStream stream;
-    private final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec());
+    private final EmbeddedChannel codec = new EmbeddedChannel(new ResponseDecoder());
+    private @Nullable UpstreamRequest current;
     // written on the loop, read by the pool's health checks from its maintenance thread
     private volatile @Nullable IngressExchange exchange;
     private volatile boolean ended;
@@ -67,24 +68,42 @@ final class Upstream implements StreamReceiver {
         exchange = null;
     }
 
-    /** Encodes {@code message} and sends it; the future completes when the tunnel has taken all of it. */
-    CompletableFuture<Void> send(HttpObject message) {
+    /** Sends the head of {@code request}; its body follows with {@link #send(HttpContent)}. */
+    CompletableFuture<Void> send(UpstreamRequest request) {
+        ByteBuf head = request.head();
         if (ended) {
-            ReferenceCountUtil.release(message);
-            return CompletableFuture.failedFuture(new java.io.EOFException("The stream to the service is closed"));
+            head.release();
+            return closed();
         }
-        codec.writeOutbound(message);
-        CompletableFuture<Void> taken = CompletableFuture.completedFuture(null);
-        for (ByteBuf bytes; (bytes = codec.readOutbound()) != null; ) {
-            try {
-                if (bytes.isReadable()) { // the encoder ends a message with an empty buffer: no packet for it
-                    taken = stream.write(bytes.nioBuffer());
-                }
-            } finally {
-                bytes.release();
-            }
+        current = request;
+        return write(head);
+    }
+
+    /** Sends a piece of the current request's body. The future completes when the tunnel has taken all of it. */
+    CompletableFuture<Void> send(HttpContent content) {
+        UpstreamRequest request = current;
+        if (ended || request == null) {
+            content.release();
+            return closed();
         }
-        return taken;
+        try {
+            return write(request.body(content));
+        } finally {
+            content.release();
+        }
+    }
+
+    private CompletableFuture<Void> write(ByteBuf bytes) {
+        try {
+            // an empty piece (the end of a body framed by its length) needs no packet
+            return bytes.isReadable() ? stream.write(bytes.nioBuffer()) : CompletableFuture.completedFuture(null);
+        } finally {
+            bytes.release();
+        }
+    }
+
+    private static CompletableFuture<Void> closed() {
+        return CompletableFuture.failedFuture(new java.io.EOFException("The stream to the service is closed"));
     }
 
     // ---- from the tunnel (any thread)
@@ -165,5 +184,14 @@ final class Upstream implements StreamReceiver {
         ended = true;
         stream.close();
         codec.finishAndReleaseAll();
+    }
+
+    /** Netty's response decoder, told which responses answer a HEAD request and so have no body. */
+    private final class ResponseDecoder extends HttpResponseDecoder {
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage message) {
+            UpstreamRequest request = current;
+            return (request != null && request.isHead()) || super.isContentAlwaysEmpty(message);
+        }
     }
 }

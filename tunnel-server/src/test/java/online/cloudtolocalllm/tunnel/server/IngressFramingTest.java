@@ -93,6 +93,31 @@ class IngressFramingTest {
         }
     }
 
+    @Test
+    void theServiceGetsTheCallersHeadersAndTrailersWithoutThoseOfTheConnectionAndWithTheForwardingOnes() throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            send(caller, "POST /t/alice/raw/head?q=1 HTTP/1.1\r\nHost: example.test\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nX-Forwarded-For: 10.0.0.1"
+                    + "\r\nX-Forwarded-Proto: gopher\r\nX-Custom: kept\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n");
+            Response echoed = Response.read(caller.getInputStream(), false);
+
+            assertThat(echoed.status()).isEqualTo(200);
+            assertThat(new String(echoed.body(), StandardCharsets.ISO_8859_1).split("\n")).containsExactlyInAnyOrder(
+                    "POST /head?q=1 HTTP/1.1",
+                    "host: localhost",
+                    "x-forwarded-host: example.test",
+                    "x-forwarded-for: 10.0.0.1, 127.0.0.1",
+                    "x-forwarded-proto: http",
+                    "x-forwarded-prefix: /t/alice/raw",
+                    "x-custom: kept",
+                    "transfer-encoding: chunked",
+                    "trailer x-checksum: abc",
+                    "body hello");
+        }
+    }
+
     private static void send(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
@@ -114,11 +139,18 @@ class IngressFramingTest {
                 case "GET /not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n";
                 case "POST /echo" -> "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"
                         + new String(body, StandardCharsets.US_ASCII);
+                case "POST /head?q=1" -> withLength(requestLine + "\n" + String.join("\n", headers.entrySet().stream()
+                        .map(header -> header.getKey() + ": " + header.getValue()).toList())
+                        + "\nbody " + new String(body, StandardCharsets.ISO_8859_1));
                 default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
             };
             out.write(answer.getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
+    }
+
+    private static String withLength(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     private record Response(int status, Map<String, String> headers, byte[] body) {
@@ -142,7 +174,7 @@ class IngressFramingTest {
         return headers;
     }
 
-    /** A body framed by Content-Length or chunked encoding; none without either. */
+    /** A body framed by Content-Length or chunked encoding; none without either. Trailers join the headers. */
     private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -150,8 +182,10 @@ class IngressFramingTest {
                 body.write(in.readNBytes(size));
                 readLine(in);
             }
-            while (!readLine(in).isEmpty()) {
-                // trailers, if any
+            for (String trailer; !(trailer = readLine(in)).isEmpty(); ) {
+                int colon = trailer.indexOf(':');
+                headers.put("trailer " + trailer.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        trailer.substring(colon + 1).trim());
             }
             return body.toByteArray();
         }

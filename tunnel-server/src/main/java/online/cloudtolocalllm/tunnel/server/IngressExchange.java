@@ -45,14 +45,14 @@ final class IngressExchange {
     /** How many times a request tries to reach its service while the service's client is coming back. */
     private static final int MAX_ATTEMPTS = 3;
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
-    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authorization", "te", "trailer", "upgrade", "expect");
+    private static final List<AsciiString> HOP_BY_HOP = Stream.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authorization", "te", "trailer", "upgrade", "expect").map(AsciiString::cached).toList();
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("X-Forwarded-Prefix");
     /** The caller's headers the service does not get as they are: the connection's, and those the ingress sets. */
-    private static final List<AsciiString> REPLACED = Stream.concat(HOP_BY_HOP.stream().map(AsciiString::cached),
+    private static final List<AsciiString> REPLACED = Stream.concat(HOP_BY_HOP.stream(),
             Stream.of(HttpHeaderNames.HOST, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_PREFIX)).toList();
 
     /** Where an exchange gets its upstream connection and reports that it is done. */

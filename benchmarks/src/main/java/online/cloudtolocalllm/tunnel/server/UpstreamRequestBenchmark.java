@@ -68,7 +68,7 @@ public class UpstreamRequestBenchmark {
         request.header("X-Forwarded-Host", "tunnel.example.com").header("Host", "localhost")
                 .header("X-Forwarded-For", "127.0.0.1").header("X-Forwarded-Proto", "http")
                 .header("X-Forwarded-Prefix", "/t/alice/llm");
-        ByteBuf bytes = request.head();
+        ByteBuf bytes = request.finishHead();
         int length = bytes.readableBytes();
         bytes.release();
         return length;

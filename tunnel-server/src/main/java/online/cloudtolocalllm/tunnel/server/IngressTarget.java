@@ -15,7 +15,7 @@ import java.util.Optional;
 record IngressTarget(String user, String service, String path) {
     static final String PREFIX = "/t/";
 
-    /** The target of {@code uri}, if it is an ingress path. */
+    /** The target of {@code uri}, if it is an ingress path (one whose user name has no control characters). */
     static Optional<IngressTarget> parse(String uri) {
         if (!uri.startsWith(PREFIX)) {
             return Optional.empty();
@@ -29,6 +29,9 @@ record IngressTarget(String user, String service, String path) {
             return Optional.empty();
         }
         String user = URLDecoder.decode(uri.substring(PREFIX.length(), userEnd), StandardCharsets.UTF_8);
+        if (user.chars().anyMatch(Character::isISOControl)) {
+            return Optional.empty(); // no user is named so, and the name goes into a header of the forwarded request
+        }
         String service = uri.substring(userEnd + 1, serviceEnd);
         String rest = uri.substring(serviceEnd);
         if (rest.isEmpty() || rest.charAt(0) == '?') {

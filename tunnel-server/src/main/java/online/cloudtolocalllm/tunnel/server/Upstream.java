@@ -70,7 +70,7 @@ final class Upstream implements StreamReceiver {
 
     /** Sends the head of {@code request}; its body follows with {@link #send(HttpContent)}. */
     CompletableFuture<Void> send(UpstreamRequest request) {
-        ByteBuf head = request.head();
+        ByteBuf head = request.finishHead();
         if (ended) {
             head.release();
             return closed();

@@ -38,8 +38,8 @@ final class UpstreamRequest {
         return this;
     }
 
-    /** The finished head; the caller owns it. */
-    ByteBuf head() {
+    /** Ends the head and hands it over (once). */
+    ByteBuf finishHead() {
         return head.writeByte('\r').writeByte('\n');
     }
 

@@ -35,6 +35,17 @@ final class ChannelDataPacket extends ByteArrayBuffer {
         return new ChannelDataPacket(prepared.array(), prepared.rpos(), capacity);
     }
 
+    /**
+     * Empties this packet after it was sent, to be filled and sent again: its array no longer holds the channel header
+     * or the command byte (sshd encrypted them in place), so the command byte is written again.
+     */
+    ChannelDataPacket reset() {
+        array()[payloadStart] = SshConstants.SSH_MSG_CHANNEL_DATA;
+        rpos(payloadStart + 1 + CHANNEL_HEADER);
+        wpos(payloadStart + 1 + CHANNEL_HEADER);
+        return this;
+    }
+
     /** Reads once from {@code in} into the room left: the count read, or -1 at end of stream. */
     int readFrom(InputStream in) throws IOException {
         int read = in.read(array(), wpos(), limit - wpos());

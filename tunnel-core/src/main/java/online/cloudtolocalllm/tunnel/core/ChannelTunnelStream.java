@@ -112,7 +112,10 @@ final class ChannelTunnelStream implements TunnelStream {
         return ChannelDataPacket.allocate(channel.getSession(), capacity);
     }
 
-    /** Sends the data of {@code packet}, which the caller hands over: no copy, no reuse after. */
+    /**
+     * Sends the data of {@code packet} without copying it. The caller may {@link ChannelDataPacket#reset} and fill the
+     * packet again once the future completes: by then the frame connection holds no reference to its bytes.
+     */
     CompletableFuture<Void> write(ChannelDataPacket packet) {
         return enqueue(() -> send(packet));
     }

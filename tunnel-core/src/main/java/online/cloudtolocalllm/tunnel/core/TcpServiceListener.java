@@ -88,24 +88,24 @@ final class TcpServiceListener implements AutoCloseable {
 
     /**
      * Copies the caller's bytes up the tunnel, with a few writes in flight so reading the socket and sending overlap
-     * (each write has its own packet, and at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close
-     * becomes end of stream, and the answer still flows back.
+     * (at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close becomes end of stream, and the
+     * answer still flows back. The packet of a finished write is filled again, so a long upload goes round a few
+     * packets instead of allocating (and having the JVM zero) one per 32 KiB.
      */
     private static void copyToStream(Socket connection, TunnelStream stream) {
-        ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        ArrayDeque<Write> inFlight = new ArrayDeque<>();
         try {
             // not closed here: closing a socket's input stream closes the socket, and the answer is still coming
             InputStream in = connection.getInputStream();
+            ChannelDataPacket spare = null;
             while (true) {
-                CompletableFuture<Void> sent = stream instanceof ChannelTunnelStream channelStream
-                        ? readPacket(in, channelStream) : readChunk(in, stream);
-                if (sent == null) {
+                Write write = stream instanceof ChannelTunnelStream channelStream
+                        ? readPacket(in, channelStream, spare) : readChunk(in, stream);
+                if (write == null) {
                     break;
                 }
-                inFlight.add(sent);
-                if (inFlight.size() >= WRITES_IN_FLIGHT) {
-                    inFlight.poll().join();
-                }
+                inFlight.add(write);
+                spare = inFlight.size() >= WRITES_IN_FLIGHT ? inFlight.poll().finish() : null;
             }
             stream.shutdownOutput().join();
         } catch (IOException | RuntimeException e) {
@@ -113,17 +113,30 @@ final class TcpServiceListener implements AutoCloseable {
         }
     }
 
-    /** Reads a chunk straight into a packet of this engine's stream and sends it; null at end of stream. */
-    private static @Nullable CompletableFuture<Void> readPacket(InputStream in, ChannelTunnelStream stream) throws IOException {
-        ChannelDataPacket packet = stream.newPacket(CHUNK);
-        return packet.readFrom(in) < 0 ? null : stream.write(packet);
+    /** A write on its way, and the packet it sends, if the stream took one. */
+    private record Write(CompletableFuture<Void> sent, @Nullable ChannelDataPacket packet) {
+        /** Waits for the write; its packet, emptied for the next read (a completed send holds no reference to it). */
+        @Nullable ChannelDataPacket finish() {
+            sent.join();
+            return packet == null ? null : packet.reset();
+        }
+    }
+
+    /**
+     * Reads a chunk straight into a packet of this engine's stream ({@code spare}, or a new one) and sends it; null
+     * at end of stream.
+     */
+    private static @Nullable Write readPacket(InputStream in, ChannelTunnelStream stream, @Nullable ChannelDataPacket spare)
+            throws IOException {
+        ChannelDataPacket packet = spare != null ? spare : stream.newPacket(CHUNK);
+        return packet.readFrom(in) < 0 ? null : new Write(stream.write(packet), packet);
     }
 
     /** Reads a chunk and writes it to any other stream, which copies it; null at end of stream. */
-    private static @Nullable CompletableFuture<Void> readChunk(InputStream in, TunnelStream stream) throws IOException {
+    private static @Nullable Write readChunk(InputStream in, TunnelStream stream) throws IOException {
         byte[] buffer = new byte[CHUNK];
         int read = in.read(buffer);
-        return read < 0 ? null : stream.write(ByteBuffer.wrap(buffer, 0, read));
+        return read < 0 ? null : new Write(stream.write(ByteBuffer.wrap(buffer, 0, read)), null);
     }
 
     private static void closeQuietly(Socket connection) {

@@ -53,6 +53,26 @@ class ChannelDataPacketTest {
     }
 
     @Test
+    void aSentPacketResetIsFilledAndSentAgainFromTheSameArray() throws Exception {
+        ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, 4096);
+        byte[] array = packet.array();
+        packet.readFrom(new ByteArrayInputStream(bytes(4096)));
+        new EofOnCloseOutputStream(channel()).createSendBuffer(packet, channel(), 4096);
+        Arrays.fill(array, (byte) 0x5A); // sshd encrypts the packet in place, command byte and header included
+
+        byte[] next = bytes(2000);
+        Arrays.fill(next, 0, 10, (byte) 1);
+        assertThat(packet.reset().readFrom(new ByteArrayInputStream(next))).as("the whole room again").isEqualTo(2000);
+        Buffer sent = new EofOnCloseOutputStream(channel()).createSendBuffer(packet, channel(), 2000);
+
+        assertThat(sent.array()).isSameAs(array);
+        assertThat(sent.getUByte()).isEqualTo(SshConstants.SSH_MSG_CHANNEL_DATA);
+        assertThat(sent.getUInt()).isEqualTo(RECIPIENT);
+        assertThat(sent.getBytes()).isEqualTo(next);
+        assertThat(sent.available()).isZero();
+    }
+
+    @Test
     void readsNoMoreThanItsRoomAndTellsTheEndOfTheStream() throws Exception {
         ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, 100);
         ByteArrayInputStream in = new ByteArrayInputStream(bytes(150));

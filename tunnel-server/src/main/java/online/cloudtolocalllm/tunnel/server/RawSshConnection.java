@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyFrameConnection;
 
@@ -37,8 +38,8 @@ final class RawSshConnection extends NettyFrameConnection {
     }
 
     @Override
-    protected Object encode(ByteBuf frame) {
-        return frame;
+    protected Object encode(ByteBuffer frame) {
+        return copy(frame);
     }
 
     @Override

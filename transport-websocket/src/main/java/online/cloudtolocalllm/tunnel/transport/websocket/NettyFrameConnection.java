@@ -63,8 +63,17 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
         return Optional.of(new NettyLocalConnector(channel.eventLoop()));
     }
 
-    /** What goes on the wire for one outgoing frame. */
-    protected abstract Object encode(ByteBuf frame);
+    /**
+     * What goes on the wire for one outgoing frame. Nothing may keep {@code frame} once this returns: the sender
+     * reuses it when its send completes, which can come before the bytes are flushed (an {@code SslHandler} holds
+     * what it is given until then), so what is written must be a copy ({@link #copy}).
+     */
+    protected abstract Object encode(ByteBuffer frame);
+
+    /** {@code frame}'s bytes in a buffer of the channel's allocator. */
+    protected final ByteBuf copy(ByteBuffer frame) {
+        return channel.alloc().directBuffer(frame.remaining()).writeBytes(frame.duplicate());
+    }
 
     /** Sends the close for {@code code} with {@code reason}, then closes the channel. */
     protected abstract void sendClose(int code, String reason);
@@ -187,7 +196,7 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
                 taken.completeExceptionally(new ClosedChannelException());
                 continue;
             }
-            channel.write(encode(io.netty.buffer.Unpooled.wrappedBuffer(next.frame()))).addListener(f -> {
+            channel.write(encode(next.frame())).addListener(f -> {
                 if (!f.isSuccess()) {
                     taken.completeExceptionally(f.cause());
                 }

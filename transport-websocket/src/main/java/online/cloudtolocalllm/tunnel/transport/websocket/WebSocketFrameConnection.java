@@ -1,6 +1,7 @@
 package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
 import online.cloudtolocalllm.tunnel.spi.FrameHandler;
@@ -83,15 +85,16 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     }
 
     @Override
-    protected Object encode(ByteBuf frame) {
+    protected Object encode(ByteBuffer frame) {
         if (masks && frame.hasArray()) {
+            ByteBuf payload = Unpooled.wrappedBuffer(frame);
             try {
-                return MaskedBinaryFrames.encode(channel().alloc(), frame);
+                return MaskedBinaryFrames.encode(channel().alloc(), payload); // a masked copy
             } finally {
-                frame.release();
+                payload.release();
             }
         }
-        return new BinaryWebSocketFrame(frame);
+        return new BinaryWebSocketFrame(copy(frame));
     }
 
     @Override

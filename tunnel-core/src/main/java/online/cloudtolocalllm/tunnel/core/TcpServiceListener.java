@@ -97,7 +97,7 @@ final class TcpServiceListener implements AutoCloseable {
         try {
             // not closed here: closing a socket's input stream closes the socket, and the answer is still coming
             InputStream in = connection.getInputStream();
-            ChannelDataPacket spare = null;
+            @Nullable ChannelDataPacket spare = null;
             while (true) {
                 Write write = stream instanceof ChannelTunnelStream channelStream
                         ? readPacket(in, channelStream, spare) : readChunk(in, stream);

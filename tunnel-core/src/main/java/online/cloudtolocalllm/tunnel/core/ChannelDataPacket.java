@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -53,6 +54,13 @@ final class ChannelDataPacket extends ByteArrayBuffer {
             wpos(wpos() + read);
         }
         return read;
+    }
+
+    /** Copies as much of {@code data} as there is room left for. */
+    void readFrom(ByteBuffer data) {
+        int count = Math.min(data.remaining(), limit - wpos());
+        data.get(array(), wpos(), count);
+        wpos(wpos() + count);
     }
 
     /**

@@ -17,7 +17,6 @@ import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Client side of a {@code forwarded-tcpip} open whose local connection runs on the transport's own I/O thread
  * ({@link LocalConnector}): tunnel bytes go to the service and the service's bytes into the channel without a thread
- * hand-off. Window is given back once the service's socket took the bytes; the service is read only while the
+ * hand-off. What the service sends is copied once, into {@link ChannelDataPacket}s that sshd encrypts and sends in
+ * place. Window is given back once the service's socket took the bytes; the service is read only while the
  * channel has taken what was read before. A refused local connection reaches the server as "connect failed".
  */
 final class LoopLocalServiceChannel extends AbstractServerChannel implements LocalConnection.Receiver, EofOnCloseOutputStream.Channel {
@@ -132,10 +132,13 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (isClosing()) {
             return;
         }
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        synchronized (lock) {
-            toTunnel.add(new ByteArrayBuffer(copy));
+        int packetSize = (int) Math.min(getRemoteWindow().getPacketSize(), Integer.MAX_VALUE);
+        while (data.hasRemaining()) {
+            ChannelDataPacket packet = ChannelDataPacket.allocate(getSession(), Math.min(data.remaining(), packetSize));
+            packet.readFrom(data);
+            synchronized (lock) {
+                toTunnel.add(packet);
+            }
         }
         sendNext();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
@@ -70,6 +71,21 @@ class ChannelDataPacketTest {
         assertThat(sent.getUInt()).isEqualTo(RECIPIENT);
         assertThat(sent.getBytes()).isEqualTo(next);
         assertThat(sent.available()).isZero();
+    }
+
+    @Test
+    void takesFromABufferNoMoreThanItsRoomAndLeavesTheRestThere() throws Exception {
+        byte[] data = bytes(150);
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        ChannelDataPacket packet = ChannelDataPacket.allocate(SESSION, 100);
+
+        packet.readFrom(direct);
+
+        assertThat(direct.remaining()).as("what did not fit stays for the next packet").isEqualTo(50);
+        Buffer sent = new EofOnCloseOutputStream(channel()).createSendBuffer(packet, channel(), 100);
+        assertThat(sent.getUByte()).isEqualTo(SshConstants.SSH_MSG_CHANNEL_DATA);
+        assertThat(sent.getUInt()).isEqualTo(RECIPIENT);
+        assertThat(sent.getBytes()).isEqualTo(Arrays.copyOf(data, 100));
     }
 
     @Test

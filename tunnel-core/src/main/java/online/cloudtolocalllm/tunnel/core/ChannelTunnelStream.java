@@ -107,9 +107,13 @@ final class ChannelTunnelStream implements TunnelStream {
         return enqueue(() -> send(bytes));
     }
 
-    /** An empty data packet with room for {@code capacity} bytes, to fill and {@link #write(ChannelDataPacket)}. */
+    /**
+     * An empty data packet with room for {@code capacity} bytes, or for as many as the peer takes in one packet if that
+     * is less, to fill and {@link #write(ChannelDataPacket)}.
+     */
     ChannelDataPacket newPacket(int capacity) {
-        return ChannelDataPacket.allocate(channel.getSession(), capacity);
+        long peerLimit = channel.getRemoteWindow().getPacketSize();
+        return ChannelDataPacket.allocate(channel.getSession(), (int) Math.min(capacity, peerLimit));
     }
 
     /**

@@ -24,6 +24,13 @@ final class SshDefaults {
             BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.sntrup761x25519, BuiltinDHFactories.curve25519,
             BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.ecdhp256, BuiltinDHFactories.ecdhp384);
 
+    /**
+     * The largest channel data packet our ends accept, announced when a channel opens: twice sshd's and OpenSSH's 32
+     * KiB, which halves the packets, frames and cipher calls of a bulk transfer between our ends (BENCHMARKS.md, stop
+     * 14). A peer that announces less gets packets no larger than that.
+     */
+    static final int MAX_PACKET_SIZE = 64 * 1024;
+
     private SshDefaults() {
     }
 
@@ -33,5 +40,6 @@ final class SshDefaults {
         // liveness is the transport's keepalive; an idle tunnel is not a dead one
         CoreModuleProperties.IDLE_TIMEOUT.set(manager, Duration.ZERO);
         CoreModuleProperties.TCP_NODELAY.set(manager, true);
+        CoreModuleProperties.MAX_PACKET_SIZE.set(manager, (long) MAX_PACKET_SIZE);
     }
 }

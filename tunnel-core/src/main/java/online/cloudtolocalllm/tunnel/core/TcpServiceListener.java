@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 final class TcpServiceListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpServiceListener.class);
     private static final int WRITES_IN_FLIGHT = 4;
-    private static final int CHUNK = 32 * 1024;
+    /** Bytes read per packet: the packet size our ends announce, less when the peer announced less. */
+    private static final int CHUNK = SshDefaults.MAX_PACKET_SIZE;
 
     private final ServerSocket socket;
     private final String user;

@@ -91,7 +91,7 @@ final class TcpServiceListener implements AutoCloseable {
      * Copies the caller's bytes up the tunnel, with a few writes in flight so reading the socket and sending overlap
      * (at most {@value #WRITES_IN_FLIGHT} wait: memory stays bounded); a half-close becomes end of stream, and the
      * answer still flows back. The packet of a finished write is filled again, so a long upload goes round a few
-     * packets instead of allocating (and having the JVM zero) one per 32 KiB.
+     * packets instead of allocating (and having the JVM zero) one per chunk.
      */
     private static void copyToStream(Socket connection, TunnelStream stream) {
         ArrayDeque<Write> inFlight = new ArrayDeque<>();

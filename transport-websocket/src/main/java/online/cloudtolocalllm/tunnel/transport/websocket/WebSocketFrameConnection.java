@@ -38,7 +38,7 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     /**
      * Starts delivering, and has the pipeline's frame decoder (in place by now on either side) hold a frame that
      * spans socket reads as those reads, instead of copying every read that follows a partial frame into one buffer.
-     * With an SSH packet of up to 32 KiB per frame most reads end inside a frame, and those copies were a seventh of
+     * With an SSH packet of 32 or 64 KiB per frame most reads end inside a frame, and those copies were a seventh of
      * the client's CPU in a bulk transfer.
      */
     @Override

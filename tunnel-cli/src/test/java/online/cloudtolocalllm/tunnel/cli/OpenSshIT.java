@@ -6,12 +6,18 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
@@ -25,7 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real OpenSSH client, with {@code tunnel connect --stdio} as its ProxyCommand, exposes a service with -R. */
+/**
+ * The real OpenSSH client, with {@code tunnel connect --stdio} as its ProxyCommand, exposes a service with -R, reached
+ * through the Java API, the ingress and a TCP listener.
+ */
 class OpenSshIT {
     private static final String BODY = "hello from the laptop";
 
@@ -33,20 +42,33 @@ class OpenSshIT {
     Path dir;
     private TunnelServer server;
     private HttpServer local;
+    private int listenerPort;
 
     @BeforeEach
     void start() throws Exception {
         KeyPair alice = KeyFiles.generateEd25519();
         KeyFiles.write(alice, dir.resolve("id_ed25519"), "alice");
         Files.copy(dir.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listenerPort = free.getLocalPort();
+        }
         server = TunnelServer.create(TunnelServerConfig.builder().listen("127.0.0.1", 0).dataDir(dir.resolve("data"))
                 .jwtSecret(TestTokens.SECRET).authorizedKeys(dir.resolve("authorized_keys"))
+                .tcpListener("alice", "llm", new InetSocketAddress(InetAddress.getLoopbackAddress(), listenerPort))
                 .shutdownTimeout(Duration.ZERO).build());
         server.start().get(30, TimeUnit.SECONDS);
         Files.writeString(dir.resolve("known_hosts"),
                 "tunnel " + Files.readString(dir.resolve("data/ssh_host_ed25519_key.pub")));
 
         local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        local.createContext("/upload", exchange -> {
+            byte[] digest = sha256(exchange.getRequestBody().readAllBytes());
+            byte[] answer = HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
         local.createContext("/", exchange -> {
             byte[] body = (BODY + " " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
@@ -92,6 +114,31 @@ class OpenSshIT {
 
             assertThat(throughJavaApi("/api")).startsWith("HTTP/1.1 200").endsWith(BODY + " /api");
             assertThat(throughIngress(port, token)).isEqualTo(BODY + " /hello");
+            byte[] upload = new byte[3 * 1024 * 1024 + 17];
+            new Random(7).nextBytes(upload);
+            assertThat(uploadThroughTcpListener(upload))
+                    .as("3 MiB through a TCP listener to OpenSSH, which takes 32 KiB packets where our ends take 64 KiB")
+                    .endsWith(HexFormat.of().formatHex(sha256(upload)));
+        }
+    }
+
+    private String uploadThroughTcpListener(byte[] body) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listenerPort)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: llm\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -401,7 +401,12 @@ public final class Pool<T> implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Tells the listeners and the log; builds no event (nor reads the clock) for a lease nobody hears of. */
     private void publish(PoolEvent.Type type, @Nullable RetireReason reason, @Nullable Throwable failure) {
+        boolean logged = type == PoolEvent.Type.ERROR ? LOG.isInfoEnabled() : LOG.isDebugEnabled();
+        if (!logged && listeners.isEmpty()) {
+            return;
+        }
         PoolEvent event = new PoolEvent(name, type, clock.instant(), reason, failure);
         if (type == PoolEvent.Type.ERROR) {
             LOG.info("{}", event);

@@ -34,7 +34,9 @@ public enum ErrorCode {
     /** Phase 2: the TLS handshake with the server failed: an untrusted certificate, a host name mismatch, no common protocol. */
     TLS_HANDSHAKE_FAILED("TUNNEL_019", ErrorCategory.AUTHENTICATION, 502, "TLS handshake failed"),
     /** Phase 2: the server's certificate chain is trusted but has none of the pinned public keys. */
-    TLS_PIN_MISMATCH("TUNNEL_020", ErrorCategory.AUTHENTICATION, 502, "TLS public-key pin mismatch");
+    TLS_PIN_MISMATCH("TUNNEL_020", ErrorCategory.AUTHENTICATION, 502, "TLS public-key pin mismatch"),
+    /** Phase 2: the local service answered an ingress request with something that is not an HTTP/1.1 response. */
+    BAD_SERVICE_RESPONSE("TUNNEL_021", ErrorCategory.PROTOCOL, 502, "Invalid response from the local service");
 
     private final String code;
     private final ErrorCategory category;

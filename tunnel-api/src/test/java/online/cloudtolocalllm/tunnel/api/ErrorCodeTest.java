@@ -39,6 +39,13 @@ class ErrorCodeTest {
     }
 
     @Test
+    void aServiceAnsweringWithSomethingOtherThanHttpIsABadGateway() {
+        assertThat(ErrorCode.ofCode("TUNNEL_021")).isEqualTo(ErrorCode.BAD_SERVICE_RESPONSE);
+        assertThat(ErrorCode.BAD_SERVICE_RESPONSE.httpStatus()).isEqualTo(502);
+        assertThat(ErrorCode.BAD_SERVICE_RESPONSE.category()).isEqualTo(ErrorCategory.PROTOCOL);
+    }
+
+    @Test
     void writesTheJsonBodyClientsParse() {
         assertThat(ErrorCode.AUTHENTICATION_FAILED.toJson("bad \"token\"\n"))
                 .isEqualTo("{\"code\":\"TUNNEL_002\",\"category\":\"authentication\",\"message\":\"bad \\\"token\\\"\\n\"}");

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -87,8 +88,12 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
         } else if (startsWith(in, HTTP2_PREFACE)) {
             close(ctx, in, "HTTP/2 with prior knowledge is not enabled on this port");
         } else {
-            pipeline.addAfter(ctx.name(), "http", new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
-            pipeline.addAfter("http", "router", new HttpRouter(state, this::cancelTimeout));
+            // the encoder goes first: a WebSocket upgrade puts its frame encoder before it and its frame decoder in
+            // the request decoder's place, so what the frame decoder writes (a close on a protocol error) is encoded
+            IngressResponseEncoder encoder = new IngressResponseEncoder();
+            pipeline.addAfter(ctx.name(), "http-encoder", encoder);
+            pipeline.addAfter("http-encoder", "http", new HttpRequestDecoder(8192, 16 * 1024, 64 * 1024));
+            pipeline.addAfter("http", "router", new HttpRouter(state, encoder, this::cancelTimeout));
             pipeline.remove(this);
         }
     }

@@ -35,14 +35,17 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     static final Set<String> TUNNEL_PATHS = Set.of("/tunnel", "/ssh");
 
     private final HostState state;
+    private final IngressResponseEncoder encoder;
     private final Runnable firstRequestSeen;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private @Nullable IngressExchange exchange;
     private @Nullable ChannelHandlerContext context;
     private boolean discardingBody;
 
-    HttpRouter(HostState state, Runnable firstRequestSeen) {
+    /** Routes what the request decoder before it reads; its own answers go out through {@code encoder}. */
+    HttpRouter(HostState state, IngressResponseEncoder encoder, Runnable firstRequestSeen) {
         this.state = state;
+        this.encoder = encoder;
         this.firstRequestSeen = firstRequestSeen;
     }
 
@@ -67,6 +70,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest request) {
+        encoder.answering(request.method());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
             answer(ctx, new TunnelException(ErrorCode.CONFIGURATION_ERROR, "Malformed HTTP request"), false);
@@ -95,7 +99,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
             return;
         }
         context = ctx;
-        IngressExchange started = new IngressExchange(ctx, state, request, target.get(), this);
+        IngressExchange started = new IngressExchange(ctx, encoder.passThrough(), state, request, target.get(), this);
         exchange = started;
         started.start();
     }

@@ -1,5 +1,7 @@
 package online.cloudtolocalllm.tunnel.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,17 +9,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -45,12 +43,14 @@ final class IngressExchange {
     /** How many times a request tries to reach its service while the service's client is coming back. */
     private static final int MAX_ATTEMPTS = 3;
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
-    private static final List<AsciiString> HOP_BY_HOP = Stream.of("connection", "keep-alive", "proxy-connection",
+    static final List<AsciiString> HOP_BY_HOP = Stream.of("connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "upgrade", "expect").map(AsciiString::cached).toList();
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("X-Forwarded-Prefix");
+    private static final short CRLF = ('\r' << 8) | '\n';
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** The caller's headers the service does not get as they are: the connection's, and those the ingress sets. */
     private static final List<AsciiString> REPLACED = Stream.concat(HOP_BY_HOP.stream(),
             Stream.of(HttpHeaderNames.HOST, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_PREFIX)).toList();
@@ -65,6 +65,7 @@ final class IngressExchange {
     }
 
     private final ChannelHandlerContext ctx;
+    private final ChannelHandlerContext passThrough;
     private final HostState state;
     private final HttpRequest request;
     private final IngressTarget target;
@@ -78,12 +79,15 @@ final class IngressExchange {
     private @Nullable Upstream upstream;
     private boolean requestComplete;
     private boolean responseStarted;
-    private boolean skippingInformational;
+    private boolean chunkingResponse;
+    private boolean unflushed;
     private boolean finished;
 
-    IngressExchange(ChannelHandlerContext ctx, HostState state, HttpRequest request, IngressTarget target,
-            Connections connections) {
+    /** {@code passThrough} writes the service's bytes to the caller without encoding them. */
+    IngressExchange(ChannelHandlerContext ctx, ChannelHandlerContext passThrough, HostState state, HttpRequest request,
+            IngressTarget target, Connections connections) {
         this.ctx = ctx;
+        this.passThrough = passThrough;
         this.state = state;
         this.request = request;
         this.target = target;
@@ -295,53 +299,68 @@ final class IngressExchange {
 
     // ---- response, from the upstream
 
-    /** Relays one decoded piece of the response; true if something was written to the caller. */
-    boolean relay(Object message) {
+    /**
+     * The head of the service's response. A body that ends with the service's stream is chunked for an HTTP/1.1
+     * caller; an HTTP/1.0 caller's connection closes after it instead.
+     */
+    void onHead(ResponseHead head) {
         if (finished) {
-            ReferenceCountUtil.release(message);
-            return false;
+            head.release();
+            return;
         }
-        if (message instanceof HttpResponse head) {
-            if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                skippingInformational = true;
-                ReferenceCountUtil.release(message);
-                return false;
-            }
-            prepareHead(head);
-            ctx.write(head);
-            responseStarted = true;
-        }
-        if (message instanceof HttpContent content) {
-            if (skippingInformational) {
-                skippingInformational = !(content instanceof LastHttpContent);
-                content.release();
-                return false;
-            }
-            ctx.write(content);
-            if (content instanceof LastHttpContent) {
-                complete();
-            }
-        }
-        return true;
-    }
-
-    private void prepareHead(HttpResponse head) {
-        HttpHeaders headers = head.headers();
-        HOP_BY_HOP.forEach(headers::remove);
-        boolean framed = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.isContentLengthSet(head)
-                || head.status().code() == 204 || head.status().code() == 304 || request.method().name().equals("HEAD");
-        if (!framed) {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-                HttpUtil.setTransferEncodingChunked(head, true);
-            } else {
-                keepAlive = false;
-            }
-        }
-        if (!requestComplete) {
+        boolean http11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        chunkingResponse = !head.framed() && http11;
+        if ((!head.framed() && !http11) || !requestComplete) {
             keepAlive = false;
         }
-        head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        headers.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        write(head.finish(chunkingResponse, keepAlive));
+        responseStarted = true;
+    }
+
+    /** The next bytes of the response's body, as the service framed them. */
+    void onBody(ByteBuf piece) {
+        if (finished) {
+            piece.release();
+            return;
+        }
+        if (chunkingResponse) {
+            ByteBuf size = ctx.alloc().buffer(10);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(piece.readableBytes()));
+            write(size.writeShort(CRLF));
+            write(piece);
+            write(ctx.alloc().buffer(2).writeShort(CRLF));
+        } else {
+            write(piece);
+        }
+    }
+
+    /** The response is complete. */
+    void onEnd() {
+        if (finished) {
+            return;
+        }
+        if (chunkingResponse) {
+            write(Unpooled.wrappedBuffer(LAST_CHUNK));
+        }
+        complete();
+    }
+
+    /** The service's response cannot be relayed: a 502 if nothing of it went out yet, else the caller is cut off. */
+    void serviceFailed(TunnelException malformed) {
+        LOG.info("Response from {}/{} to {} {} not relayed: {}", target.user(), target.service(), request.method(),
+                request.uri(), malformed.getMessage());
+        if (!responseStarted) {
+            fail(malformed);
+        } else if (!finished) {
+            finish(false);
+            ctx.flush();
+            ctx.close();
+        }
+    }
+
+    private void write(ByteBuf bytes) {
+        passThrough.write(bytes, passThrough.voidPromise());
+        unflushed = true;
     }
 
     /** Gives the tunnel its window back once the caller's connection can take more. */
@@ -353,8 +372,12 @@ final class IngressExchange {
         }
     }
 
+    /** Flushes what went to the caller since the last flush. */
     void flush() {
-        ctx.flush();
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
     }
 
     /** The caller's connection can take more: give the tunnel back its window. */
@@ -404,7 +427,7 @@ final class IngressExchange {
         if (keepAlive && requestComplete) {
             connections.exchangeDone();
         } else {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            passThrough.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -3,15 +3,11 @@ package online.cloudtolocalllm.tunnel.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
+import online.cloudtolocalllm.tunnel.api.TunnelException;
 import online.cloudtolocalllm.tunnel.api.TunnelServer;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.jspecify.annotations.Nullable;
@@ -19,14 +15,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * An HTTP/1.1 connection to one user's service through a tunnel stream, pooled for the next request while the
  * service keeps it alive: a burst of ingress requests reuses channels and the service's keep-alive connections
- * instead of opening new ones. Requests arrive encoded ({@link UpstreamRequest}); responses are decoded here.
- * Everything runs on one event loop, the one of every ingress connection that uses it.
+ * instead of opening new ones. Requests arrive encoded ({@link UpstreamRequest}); responses are followed, not
+ * decoded ({@link ResponseReader}), and go to the caller as the service wrote them. Everything runs on one event
+ * loop, the one of every ingress connection that uses it.
  */
-final class Upstream implements StreamReceiver {
+final class Upstream implements StreamReceiver, ResponseReader.Listener {
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
     private final TunnelStream stream;
-    private final EmbeddedChannel codec = new EmbeddedChannel(new ResponseDecoder());
+    private final ResponseReader reader;
     private @Nullable UpstreamRequest current;
     // written on the loop, read by the pool's health checks from its maintenance thread
     private volatile @Nullable IngressExchange exchange;
@@ -37,6 +34,7 @@ final class Upstream implements StreamReceiver {
         this.loop = loop;
         this.alloc = alloc;
         this.stream = stream;
+        this.reader = new ResponseReader(alloc);
     }
 
     /** Opens a stream to {@code target}'s service; completes on {@code loop}. */
@@ -54,9 +52,9 @@ final class Upstream implements StreamReceiver {
         return opened;
     }
 
-    /** Whether another request can use this connection: open, kept alive by the service, and idle. */
+    /** Whether another request can use this connection: open, kept alive by the service, idle, and in step. */
     boolean reusable() {
-        return !ended && keepAlive && exchange == null;
+        return !ended && keepAlive && exchange == null && reader.clean();
     }
 
     void attach(IngressExchange next) {
@@ -76,6 +74,7 @@ final class Upstream implements StreamReceiver {
             return closed();
         }
         current = request;
+        reader.expect(request.isHead());
         return write(head);
     }
 
@@ -146,21 +145,44 @@ final class Upstream implements StreamReceiver {
             close();
             return;
         }
-        codec.writeInbound(bytes);
-        relay(current);
+        try {
+            reader.read(bytes, this);
+        } catch (TunnelException malformed) {
+            keepAlive = false;
+            current.serviceFailed(malformed);
+        }
+        current.flush();
         current.whenCallerCanTake(done);
     }
 
-    private void relay(IngressExchange current) {
-        boolean wrote = false;
-        for (Object message; exchange == current && (message = codec.readInbound()) != null; ) {
-            if (message instanceof HttpResponse head && head.status().code() >= 200) {
-                keepAlive = HttpUtil.isKeepAlive(head);
-            }
-            wrote |= current.relay(message);
+    // ---- what the reader finds, for the exchange it belongs to
+
+    @Override
+    public void head(ResponseHead head) {
+        keepAlive = head.keepAlive();
+        IngressExchange current = exchange;
+        if (current == null) {
+            head.release();
+        } else {
+            current.onHead(head);
         }
-        if (wrote) {
-            current.flush();
+    }
+
+    @Override
+    public void body(ByteBuf piece) {
+        IngressExchange current = exchange;
+        if (current == null) {
+            piece.release();
+        } else {
+            current.onBody(piece);
+        }
+    }
+
+    @Override
+    public void end() {
+        IngressExchange current = exchange;
+        if (current != null) {
+            current.onEnd();
         }
     }
 
@@ -169,29 +191,20 @@ final class Upstream implements StreamReceiver {
             return;
         }
         ended = true;
-        codec.finish();
         IngressExchange current = exchange;
         if (current != null) {
-            relay(current);
+            reader.endOfInput(this);
+            current.flush();
             if (exchange == current) {
                 current.upstreamEnded();
             }
         }
-        codec.finishAndReleaseAll();
+        reader.release();
     }
 
     void close() {
         ended = true;
         stream.close();
-        codec.finishAndReleaseAll();
-    }
-
-    /** Netty's response decoder, told which responses answer a HEAD request and so have no body. */
-    private final class ResponseDecoder extends HttpResponseDecoder {
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage message) {
-            UpstreamRequest request = current;
-            return (request != null && request.isHead()) || super.isContentAlwaysEmpty(message);
-        }
+        reader.release();
     }
 }

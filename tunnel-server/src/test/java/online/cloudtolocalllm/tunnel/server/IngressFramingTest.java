@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Responses whose length the ingress must know without a body to count (HEAD, 204, 304) and request bodies in
  * chunks: each goes through one keep-alive caller connection, so a response framed wrongly would stall or garble the
  * next exchange on it. The local service is scripted byte by byte, answering HEAD with the Content-Length its GET
- * would have.
+ * would have. The ingress does not decode responses but follows their framing ({@link ResponseReader}), so interim
+ * responses, chunks split across packets, bodies that end with the connection and garbage each have a case.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IngressFramingTest {
@@ -118,6 +119,62 @@ class IngressFramingTest {
         }
     }
 
+    @Test
+    void interimResponsesAreDroppedAndAChunkedBodyArrivingInSmallPiecesKeepsItsTrailersButNotTheConnectionsHeaders()
+            throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+            for (int round = 0; round < 2; round++) {
+                send(caller, "GET /t/alice/raw/interim-chunked HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                        + "\r\n\r\n");
+                Response response = Response.read(in, false);
+
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(new String(response.body(), StandardCharsets.US_ASCII)).isEqualTo("hello world");
+                assertThat(response.headers()).containsEntry("x-kept", "yes").containsEntry("trailer x-sum", "11")
+                        .containsEntry("connection", "keep-alive").doesNotContainKeys("keep-alive", "upgrade", "link");
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatEndsWithTheServicesConnectionReachesAnHttp11CallerChunkedAndItsConnectionGoesOn() throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+            send(caller, "GET /t/alice/raw/until-close HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response response = Response.read(in, false);
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.headers()).containsEntry("transfer-encoding", "chunked");
+            assertThat(new String(response.body(), StandardCharsets.US_ASCII)).isEqualTo("streamed until the end");
+
+            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            assertThat(Response.read(in, false).body()).hasSize(5000);
+        }
+    }
+
+    @Test
+    void aServiceAnsweringWithSomethingOtherThanHttpGets502WithTunnel021AndTheCallersConnectionGoesOn()
+            throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+            send(caller, "GET /t/alice/raw/garbage HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response refused = Response.read(in, false);
+
+            assertThat(refused.status()).isEqualTo(502);
+            assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("TUNNEL_021")
+                    .contains("does not start with an HTTP/1.x status line");
+
+            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response file = Response.read(in, false);
+            assertThat(file.status()).isEqualTo(200);
+            assertThat(file.body()).hasSize(5000);
+        }
+    }
+
     private static void send(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
@@ -131,6 +188,17 @@ class IngressFramingTest {
             Map<String, String> headers = readHeaders(in);
             byte[] body = readBody(in, headers);
             String[] parts = requestLine.split(" ");
+            if (parts[1].equals("/until-close")) {
+                out.write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nstreamed until the end"
+                        .getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (parts[1].equals("/interim-chunked")) {
+                writeInPieces(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nKeep-Alive: timeout=5\r\nUpgrade: h2c\r\n"
+                        + "X-Kept: yes\r\n\r\n5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n");
+                continue;
+            }
             String answer = switch (parts[0] + " " + parts[1]) {
                 case "HEAD /file" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5000\r\n\r\n";
                 case "GET /file" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5000\r\n\r\n"
@@ -142,10 +210,26 @@ class IngressFramingTest {
                 case "POST /head?q=1" -> withLength(requestLine + "\n" + String.join("\n", headers.entrySet().stream()
                         .map(header -> header.getKey() + ": " + header.getValue()).toList())
                         + "\nbody " + new String(body, StandardCharsets.ISO_8859_1));
+                case "GET /garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
                 default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
             };
             out.write(answer.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+        }
+    }
+
+    /** Writes {@code text} seven bytes at a time, each in its own packet, so the ingress gets it in pieces. */
+    private static void writeInPieces(OutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        for (int from = 0; from < bytes.length; from += 7) {
+            out.write(bytes, from, Math.min(7, bytes.length - from));
+            out.flush();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
         }
     }
 
@@ -174,11 +258,14 @@ class IngressFramingTest {
         return headers;
     }
 
-    /** A body framed by Content-Length or chunked encoding; none without either. Trailers join the headers. */
+    /**
+     * A body framed by Content-Length or chunked encoding (chunk extensions ignored); none without either. Trailers
+     * join the headers.
+     */
     private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (int size; (size = Integer.parseInt(readLine(in).trim(), 16)) > 0; ) {
+            for (int size; (size = Integer.parseInt(readLine(in).replaceAll(";.*", "").trim(), 16)) > 0; ) {
                 body.write(in.readNBytes(size));
                 readLine(in);
             }

@@ -79,6 +79,24 @@ class IngressFramingTest {
     }
 
     @Test
+    void theServersOwnAnswerToAHeadRequestHasNoBodyAndTheConnectionGoesOn() throws IOException {
+        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
+            caller.setSoTimeout(10_000);
+            InputStream in = caller.getInputStream();
+
+            send(caller, "HEAD /t/alice/nothing-here/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response notFound = Response.read(in, true);
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(Integer.parseInt(notFound.headers().get("content-length"))).isPositive();
+
+            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            Response file = Response.read(in, false);
+            assertThat(file.status()).isEqualTo(200);
+            assertThat(file.body()).hasSize(5000);
+        }
+    }
+
+    @Test
     void aChunkedRequestBodyArrivesWholeAndTheConnectionGoesOn() throws IOException {
         try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
             caller.setSoTimeout(10_000);

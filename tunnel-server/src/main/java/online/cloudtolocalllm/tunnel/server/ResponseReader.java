@@ -3,9 +3,9 @@ package online.cloudtolocalllm.tunnel.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AsciiString;
+import java.util.Arrays;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Follows the service's HTTP/1.1 responses through the bytes the tunnel delivers, without decoding them into
@@ -20,6 +20,8 @@ final class ResponseReader {
     static final int MAX_HEAD = 24 * 1024;
     /** The longest chunk-size or trailer line. */
     static final int MAX_LINE = 8 * 1024;
+    /** How much of the service's bytes is copied at a time while looking for the end of a head. */
+    private static final int HEAD_STEP = 512;
     private static final AsciiString CONNECTION = AsciiString.cached("connection");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
@@ -46,7 +48,9 @@ final class ResponseReader {
     private final ByteBufAllocator alloc;
     private State state = State.DONE;
     private boolean headRequest;
-    private @Nullable ByteBuf partialHead;
+    /** The head so far, {@code headLength} bytes of it: a head is parsed from here, whole. */
+    private byte[] headBytes = new byte[HEAD_STEP];
+    private int headLength;
     private long remaining;
     private int lineLength;
     private boolean lineHasContent;
@@ -59,7 +63,7 @@ final class ResponseReader {
 
     /** Expects the response to a new request; one to a HEAD request has no body whatever its head says. */
     void expect(boolean headRequest) {
-        releasePartialHead();
+        headLength = 0;
         this.headRequest = headRequest;
         state = State.HEAD;
     }
@@ -97,7 +101,6 @@ final class ResponseReader {
 
     /** The stream ended: ends a body that runs until then. True if that completed the response. */
     boolean endOfInput(Listener listener) {
-        releasePartialHead();
         if (state != State.UNTIL_CLOSE) {
             return state == State.DONE;
         }
@@ -106,56 +109,35 @@ final class ResponseReader {
         return true;
     }
 
-    void release() {
-        releasePartialHead();
-        state = State.DONE;
-    }
-
-    private void releasePartialHead() {
-        if (partialHead != null) {
-            partialHead.release();
-            partialHead = null;
-        }
-    }
-
     // ---- the head
 
+    /** Copies the head into {@link #headBytes} a step at a time until its blank line, then parses it there. */
     private void readHead(ByteBuf in, Listener listener) {
-        ByteBuf partial = partialHead;
-        if (partial == null) {
-            int end = headEnd(in, in.readerIndex(), in.writerIndex());
-            if (end < 0) {
-                checkHeadSize(in.readableBytes());
-                partialHead = alloc.heapBuffer(Math.max(256, in.readableBytes() * 2)).writeBytes(in);
+        int from = in.readerIndex();
+        while (from < in.writerIndex()) {
+            int take = Math.min(Math.min(in.writerIndex() - from, HEAD_STEP), MAX_HEAD + 1 - headLength);
+            if (take == 0) {
+                break;
+            }
+            if (headLength + take > headBytes.length) {
+                headBytes = Arrays.copyOf(headBytes, Math.max(headBytes.length * 2, headLength + take));
+            }
+            in.getBytes(from, headBytes, headLength, take);
+            int scanFrom = headLength;
+            headLength += take;
+            from += take;
+            int end = headEnd(headBytes, scanFrom, headLength);
+            if (end >= 0) {
+                in.readerIndex(from - (headLength - end));
+                headLength = 0;
+                started(parseHead(headBytes, end), in, listener);
                 return;
             }
-            ResponseHead head = parseHead(in, in.readerIndex(), end);
-            in.readerIndex(end);
-            started(head, in, listener);
-            return;
         }
-        int before = partial.writerIndex();
-        partial.writeBytes(in, in.readerIndex(), Math.min(in.readableBytes(), MAX_HEAD + 1 - before));
-        int end = headEnd(partial, partial.readerIndex(), partial.writerIndex());
-        if (end < 0) {
-            checkHeadSize(partial.readableBytes());
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        ResponseHead head;
-        try {
-            head = parseHead(partial, partial.readerIndex(), end);
-        } finally {
-            releasePartialHead();
-        }
-        in.skipBytes(end - before);
-        started(head, in, listener);
-    }
-
-    private static void checkHeadSize(int size) {
-        if (size > MAX_HEAD) {
+        if (headLength > MAX_HEAD) {
             throw malformed("its head is longer than " + MAX_HEAD + " bytes");
         }
+        in.readerIndex(from);
     }
 
     /** Hands a final head on and reads on as its framing says; an interim one is dropped. */
@@ -170,59 +152,58 @@ final class ResponseReader {
         }
     }
 
-    /** The index just past the blank line that ends a head in {@code buf[from, to)}, or -1. */
-    private static int headEnd(ByteBuf buf, int from, int to) {
-        for (int lineStart = from, lf; (lf = buf.indexOf(lineStart, to, (byte) '\n')) >= 0; lineStart = lf + 1) {
-            if (lf == lineStart || (lf == lineStart + 1 && buf.getByte(lineStart) == '\r')) {
-                return lf + 1;
+    /** The index just past the blank line that ends a head, looking for its last LF in {@code bytes[from, to)}. */
+    private static int headEnd(byte[] bytes, int from, int to) {
+        for (int i = Math.max(from, 1); i < to; i++) {
+            if (bytes[i] == '\n' && (bytes[i - 1] == '\n' || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'))) {
+                return i + 1;
             }
         }
         return -1;
     }
 
-    /** Parses the head in {@code buf[from, end)}, sets the body's state, and returns the head to send on. */
-    private ResponseHead parseHead(ByteBuf buf, int from, int end) {
-        int lf = buf.indexOf(from, end, (byte) '\n');
-        int lineEnd = contentEnd(buf, from, lf);
-        if (!isStatusLine(buf, from, lineEnd)) {
+    /** Parses the head in {@code bytes[0, end)}, sets the body's state, and returns the head to send on. */
+    private ResponseHead parseHead(byte[] bytes, int end) {
+        int lf = indexOf(bytes, 0, end, '\n');
+        int lineEnd = contentEnd(bytes, 0, lf);
+        if (!isStatusLine(bytes, lineEnd)) {
             throw malformed("it does not start with an HTTP/1.x status line");
         }
-        int status = (buf.getByte(from + 9) - '0') * 100 + (buf.getByte(from + 10) - '0') * 10 + buf.getByte(from + 11) - '0';
-        boolean http11 = buf.getByte(from + 7) == '1';
-        ByteBuf kept = alloc.buffer(end - from + 64);
+        int status = (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + bytes[11] - '0';
+        boolean http11 = bytes[7] == '1';
+        ByteBuf kept = alloc.buffer(end + 64);
         try {
-            kept.writeBytes(HTTP_1_1).writeBytes(buf, from + 8, lineEnd - from - 8).writeShort(CRLF);
+            kept.writeBytes(HTTP_1_1).writeBytes(bytes, 8, lineEnd - 8).writeShort(CRLF);
             long contentLength = -1;
             boolean chunked = false;
             boolean transferEncoded = false;
             boolean close = !http11;
-            for (int lineStart = lf + 1; (lf = buf.indexOf(lineStart, end, (byte) '\n')) >= 0; lineStart = lf + 1) {
-                lineEnd = contentEnd(buf, lineStart, lf);
+            for (int lineStart = lf + 1; (lf = indexOf(bytes, lineStart, end, '\n')) >= 0; lineStart = lf + 1) {
+                lineEnd = contentEnd(bytes, lineStart, lf);
                 if (lineEnd == lineStart) {
                     break;
                 }
-                int colon = buf.indexOf(lineStart, lineEnd, (byte) ':');
-                byte first = buf.getByte(lineStart);
-                if (colon <= lineStart || first == ' ' || first == '\t' || isSpace(buf.getByte(colon - 1))) {
+                int colon = indexOf(bytes, lineStart, lineEnd, ':');
+                if (colon <= lineStart || isSpace(bytes[lineStart]) || isSpace(bytes[colon - 1])) {
                     throw malformed("it has a malformed header line");
                 }
                 int nameLength = colon - lineStart;
-                int valueStart = skipSpaces(buf, colon + 1, lineEnd);
-                int valueEnd = trimSpaces(buf, valueStart, lineEnd);
-                if (named(buf, lineStart, nameLength, CONTENT_LENGTH)) {
-                    long length = contentLength(buf, valueStart, valueEnd);
+                int valueStart = skipSpaces(bytes, colon + 1, lineEnd);
+                int valueEnd = trimSpaces(bytes, valueStart, lineEnd);
+                if (named(bytes, lineStart, nameLength, CONTENT_LENGTH)) {
+                    long length = contentLength(bytes, valueStart, valueEnd);
                     if (contentLength >= 0 && contentLength != length) {
                         throw malformed("it has two different Content-Length headers");
                     }
                     contentLength = length;
-                } else if (named(buf, lineStart, nameLength, TRANSFER_ENCODING)) {
+                } else if (named(bytes, lineStart, nameLength, TRANSFER_ENCODING)) {
                     transferEncoded = true;
-                    chunked = endsWithChunked(buf, valueStart, valueEnd);
-                } else if (named(buf, lineStart, nameLength, CONNECTION)) {
-                    close = connectionSaysClose(buf, valueStart, valueEnd, close);
+                    chunked = endsWithChunked(bytes, valueStart, valueEnd);
+                } else if (named(bytes, lineStart, nameLength, CONNECTION)) {
+                    close = connectionSaysClose(bytes, valueStart, valueEnd, close);
                 }
-                if (!isHopByHop(buf, lineStart, nameLength)) {
-                    kept.writeBytes(buf, lineStart, lineEnd - lineStart).writeShort(CRLF);
+                if (!isHopByHop(bytes, lineStart, nameLength)) {
+                    kept.writeBytes(bytes, lineStart, lineEnd - lineStart).writeShort(CRLF);
                 }
             }
             boolean untilClose = status >= 200 && !bodyless(status) && !chunked && (transferEncoded || contentLength < 0);
@@ -257,57 +238,67 @@ final class ResponseReader {
         }
     }
 
-    private static int contentEnd(ByteBuf buf, int lineStart, int lf) {
-        return lf > lineStart && buf.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    private static int indexOf(byte[] bytes, int from, int to, char c) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    private static boolean isStatusLine(ByteBuf buf, int from, int lineEnd) {
-        if (lineEnd - from < 12 || (lineEnd - from > 12 && buf.getByte(from + 12) != ' ')) {
+    private static int contentEnd(byte[] bytes, int lineStart, int lf) {
+        return lf > lineStart && bytes[lf - 1] == '\r' ? lf - 1 : lf;
+    }
+
+    private static boolean isStatusLine(byte[] bytes, int lineEnd) {
+        if (lineEnd < 12 || (lineEnd > 12 && bytes[12] != ' ')) {
             return false;
         }
         for (int i = 0; i < 7; i++) {
-            if (buf.getByte(from + i) != HTTP_1_1[i]) {
+            if (bytes[i] != HTTP_1_1[i]) {
                 return false;
             }
         }
-        byte minor = buf.getByte(from + 7);
-        return (minor == '0' || minor == '1') && buf.getByte(from + 8) == ' ' && isDigit(buf.getByte(from + 9))
-                && isDigit(buf.getByte(from + 10)) && isDigit(buf.getByte(from + 11));
+        return (bytes[7] == '0' || bytes[7] == '1') && bytes[8] == ' ' && isDigit(bytes[9]) && isDigit(bytes[10])
+                && isDigit(bytes[11]);
     }
 
-    private static long contentLength(ByteBuf buf, int from, int to) {
+    private static long contentLength(byte[] bytes, int from, int to) {
         if (from == to || to - from > 18) {
             throw malformed("its Content-Length is not a length");
         }
         long length = 0;
         for (int i = from; i < to; i++) {
-            byte b = buf.getByte(i);
-            if (!isDigit(b)) {
+            if (!isDigit(bytes[i])) {
                 throw malformed("its Content-Length is not a length");
             }
-            length = length * 10 + (b - '0');
+            length = length * 10 + (bytes[i] - '0');
         }
         return length;
     }
 
-    /** Whether the last transfer coding in {@code buf[from, to)} is chunked. */
-    private static boolean endsWithChunked(ByteBuf buf, int from, int to) {
-        int comma = buf.indexOf(to, from, (byte) ',');
-        int tokenStart = skipSpaces(buf, comma < 0 ? from : comma + 1, to);
-        return named(buf, tokenStart, to - tokenStart, CHUNKED);
+    /** Whether the last transfer coding in {@code bytes[from, to)} is chunked. */
+    private static boolean endsWithChunked(byte[] bytes, int from, int to) {
+        int comma = to - 1;
+        while (comma >= from && bytes[comma] != ',') {
+            comma--;
+        }
+        int tokenStart = skipSpaces(bytes, comma + 1, to);
+        return named(bytes, tokenStart, to - tokenStart, CHUNKED);
     }
 
-    /** {@code close}, unless the Connection tokens in {@code buf[from, to)} say close or keep-alive. */
-    private static boolean connectionSaysClose(ByteBuf buf, int from, int to, boolean close) {
+    /** {@code close}, unless the Connection tokens in {@code bytes[from, to)} say close or keep-alive. */
+    private static boolean connectionSaysClose(byte[] bytes, int from, int to, boolean close) {
         for (int start = from; start < to; ) {
-            int comma = buf.indexOf(start, to, (byte) ',');
+            int comma = indexOf(bytes, start, to, ',');
             int tokenEnd = comma < 0 ? to : comma;
-            int tokenStart = skipSpaces(buf, start, tokenEnd);
-            int length = trimSpaces(buf, tokenStart, tokenEnd) - tokenStart;
-            if (named(buf, tokenStart, length, CLOSE)) {
+            int tokenStart = skipSpaces(bytes, start, tokenEnd);
+            int length = trimSpaces(bytes, tokenStart, tokenEnd) - tokenStart;
+            if (named(bytes, tokenStart, length, CLOSE)) {
                 return true;
             }
-            if (named(buf, tokenStart, length, KEEP_ALIVE)) {
+            if (named(bytes, tokenStart, length, KEEP_ALIVE)) {
                 close = false;
             }
             start = tokenEnd + 1;
@@ -315,22 +306,22 @@ final class ResponseReader {
         return close;
     }
 
-    private static boolean isHopByHop(ByteBuf buf, int start, int length) {
+    private static boolean isHopByHop(byte[] bytes, int start, int length) {
         for (AsciiString name : IngressExchange.HOP_BY_HOP) {
-            if (named(buf, start, length, name)) {
+            if (named(bytes, start, length, name)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code buf[start, start + length)} is {@code lowerCaseName}, ignoring ASCII case. */
-    private static boolean named(ByteBuf buf, int start, int length, AsciiString lowerCaseName) {
+    /** Whether {@code bytes[start, start + length)} is {@code lowerCaseName}, ignoring ASCII case. */
+    private static boolean named(byte[] bytes, int start, int length, AsciiString lowerCaseName) {
         if (length != lowerCaseName.length()) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            byte b = buf.getByte(start + i);
+            byte b = bytes[start + i];
             if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerCaseName.byteAt(i)) {
                 return false;
             }
@@ -338,15 +329,15 @@ final class ResponseReader {
         return true;
     }
 
-    private static int skipSpaces(ByteBuf buf, int from, int to) {
-        while (from < to && isSpace(buf.getByte(from))) {
+    private static int skipSpaces(byte[] bytes, int from, int to) {
+        while (from < to && isSpace(bytes[from])) {
             from++;
         }
         return from;
     }
 
-    private static int trimSpaces(ByteBuf buf, int from, int to) {
-        while (to > from && isSpace(buf.getByte(to - 1))) {
+    private static int trimSpaces(byte[] bytes, int from, int to) {
+        while (to > from && isSpace(bytes[to - 1])) {
             to--;
         }
         return to;

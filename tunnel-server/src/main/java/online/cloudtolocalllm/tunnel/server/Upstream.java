@@ -199,12 +199,10 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
                 current.upstreamEnded();
             }
         }
-        reader.release();
     }
 
     void close() {
         ended = true;
         stream.close();
-        reader.release();
     }
 }

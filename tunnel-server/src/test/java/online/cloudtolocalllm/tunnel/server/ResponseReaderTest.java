@@ -38,6 +38,17 @@ class ResponseReaderTest {
     }
 
     @Test
+    void aHeadLongerThanWhatIsCopiedAtATimeIsFoundWhereverItBreaks() {
+        String cookie = "Set-Cookie: " + "c".repeat(1500) + "\r\n";
+        for (Recorder heard : everySplit(false, "HTTP/1.1 200 OK\r\n" + cookie + "Content-Length: 2\r\n\r\nok")) {
+            assertThat(heard.head).isEqualTo("HTTP/1.1 200 OK\r\n" + cookie + "Content-Length: 2\r\n"
+                    + "connection: keep-alive\r\n\r\n");
+            assertThat(heard.body()).isEqualTo("ok");
+            assertThat(heard.reader.clean()).isTrue();
+        }
+    }
+
+    @Test
     void aChunkedBodyPassesAsItCameExtensionsAndTrailersIncluded() {
         for (Recorder heard : everySplit(false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
                 + CHUNKED_BODY)) {

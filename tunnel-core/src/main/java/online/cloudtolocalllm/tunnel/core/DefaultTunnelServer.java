@@ -65,7 +65,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     private final ForwardPolicy forwardPolicy;
     private final ServerAgents agents;
     private final DrainingNotice draining = new DrainingNotice();
-    private final List<TcpServiceListener> tcpListeners = new ArrayList<>();
+    private final List<AutoCloseable> tcpListeners = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -117,9 +117,8 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
                         new RotationEvents(ring));
                 scheduler.scheduleWithFixedDelay(() -> rotate(rotator), ROTATION_CHECK_MS, ROTATION_CHECK_MS, TimeUnit.MILLISECONDS);
             });
-            for (Map.Entry<String, InetSocketAddress> entry : config.tcpListeners().entrySet()) {
-                String[] userService = entry.getKey().split("/", 2);
-                tcpListeners.add(TcpServiceListener.start(entry.getValue(), userService[0], userService[1], this));
+            if (config.listen().isEmpty()) {
+                startTcpListeners(null);
             }
         } catch (IOException | RuntimeException e) {
             shutdownNow();
@@ -131,15 +130,52 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         ServerHostProvider provider = Providers.select(ServerHostProvider.class, config.components(), null, p -> true,
                 "online.cloudtolocalllm.tunnel:tunnel-server");
         host = provider.create(new ServerHostContext(config, this, this, authenticator));
-        return host.start().handle((bound, failure) -> {
+        // off the host's I/O thread that completes the bind: a TCP listener binds in the host, and waits for it
+        return host.start().handleAsync((bound, failure) -> {
             if (failure != null) {
                 shutdownNow();
                 throw TunnelException.wrap(failure, ErrorCode.CONFIGURATION_ERROR);
             }
+            try {
+                startTcpListeners(host);
+            } catch (IOException | RuntimeException e) {
+                shutdownNow();
+                throw TunnelException.wrap(e, ErrorCode.CONFIGURATION_ERROR);
+            }
             address = bound;
             LOG.info("Tunnel server listening on {} with host key {}", bound, hostKeyFingerprint());
             return this;
-        });
+        }, scheduler);
+    }
+
+    /**
+     * Starts the TCP listeners: on the host's I/O threads if it has them, so a connection and its tunnel share a
+     * thread; else each on virtual threads of its own.
+     */
+    private void startTcpListeners(@Nullable ServerHost on) throws IOException {
+        for (Map.Entry<String, InetSocketAddress> entry : config.tcpListeners().entrySet()) {
+            String[] userService = entry.getKey().split("/", 2);
+            String user = userService[0];
+            String service = userService[1];
+            Optional<AutoCloseable> hosted = on == null ? Optional.empty()
+                    : on.listenTcp(entry.getValue(), caller -> TcpConnectionBridge.start(caller, this, user, service));
+            if (hosted.isPresent()) {
+                tcpListeners.add(hosted.get());
+                LOG.info("TCP listener on {} forwards to {}/{}", entry.getValue(), user, service);
+            } else {
+                tcpListeners.add(TcpServiceListener.start(entry.getValue(), user, service, this));
+            }
+        }
+    }
+
+    private void closeTcpListeners() {
+        for (AutoCloseable listener : tcpListeners) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                LOG.debug("Closing a TCP listener failed: {}", e.toString());
+            }
+        }
     }
 
     @Override
@@ -302,7 +338,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
         if (host != null) {
             host.stopAccepting();
         }
-        tcpListeners.forEach(TcpServiceListener::close);
+        closeTcpListeners();
         draining.announce(sessions.keySet());
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         scheduler.scheduleWithFixedDelay(() -> {
@@ -316,7 +352,7 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     @Override
     public void shutdownNow() {
         shuttingDown.set(true);
-        tcpListeners.forEach(TcpServiceListener::close);
+        closeTcpListeners();
         closeEverything(true);
     }
 

@@ -16,12 +16,15 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Forwards each TCP connection on a local address to one user's service, a virtual thread per direction. */
+/**
+ * Forwards each TCP connection on a local address to one user's service, a virtual thread per direction: the server's
+ * TCP listeners when its host does not accept them on its own I/O threads ({@link TcpConnectionBridge}).
+ */
 final class TcpServiceListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpServiceListener.class);
     private static final int WRITES_IN_FLIGHT = 4;
     /** Bytes read per packet: the packet size our ends announce, less when the peer announced less. */
-    private static final int CHUNK = SshDefaults.MAX_PACKET_SIZE;
+    static final int CHUNK = SshDefaults.MAX_PACKET_SIZE;
 
     private final ServerSocket socket;
     private final String user;

@@ -11,12 +11,17 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyIo;
+import online.cloudtolocalllm.tunnel.transport.websocket.NettyTcpListener;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
+import online.cloudtolocalllm.tunnel.spi.AcceptedConnection;
 import online.cloudtolocalllm.tunnel.spi.ServerHost;
 import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +80,13 @@ final class NettyServerHost implements ServerHost {
                     }
                 });
         return bound;
+    }
+
+    /** Accepts on the same loops as the tunnel connections, so a single-loop server bridges without a switch. */
+    @Override
+    public Optional<AutoCloseable> listenTcp(InetSocketAddress address, Consumer<AcceptedConnection> accepted)
+            throws IOException {
+        return Optional.of(NettyTcpListener.listen(boss, workers, address, accepted));
     }
 
     @Override

@@ -18,13 +18,22 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClient;
 import online.cloudtolocalllm.tunnel.api.TunnelEvent;
+import online.cloudtolocalllm.tunnel.spi.AcceptedConnection;
+import online.cloudtolocalllm.tunnel.spi.ServerHost;
+import online.cloudtolocalllm.tunnel.spi.ServerHostContext;
+import online.cloudtolocalllm.tunnel.spi.ServerHostProvider;
 import online.cloudtolocalllm.tunnel.testing.EventLog;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
@@ -34,7 +43,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A server TCP listener forwards raw TCP connections to one user's service through that user's tunnel. */
+/**
+ * A server TCP listener forwards raw TCP connections to one user's service through that user's tunnel. The Netty host
+ * accepts them on its own event loops ({@code TcpConnectionBridge}); {@link TcpListenerOnVirtualThreadsTest} runs the same cases
+ * with a host that does not, where the server listens on virtual threads of its own.
+ */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpListenerTest {
     private static final int CONNECTIONS = 50;
@@ -59,14 +72,68 @@ class TcpListenerTest {
         tunnel = TestServer.start(dataDir, b -> b
                 .tcpListener("alice", "echo", new InetSocketAddress(InetAddress.getLoopbackAddress(), listenerPort))
                 .tcpListener("alice", "sink", new InetSocketAddress(InetAddress.getLoopbackAddress(), sinkListenerPort))
-                .listener(serverEvents));
+                .listener(serverEvents)
+                .component(ServerHostProvider.class, hostProvider()));
     }
 
-    @AfterEach
-    void stop() {
-        tunnel.close();
-        echo.close();
-        sink.close();
+    /** Connections the host accepted for the server's listeners. */
+    final AtomicInteger acceptedByHost = new AtomicInteger();
+
+    /** The Netty host, counting what it accepts for the listeners. */
+    ServerHostProvider hostProvider() {
+        return provider(context -> new NettyHostWithout(context) {
+            @Override
+            public Optional<AutoCloseable> listenTcp(InetSocketAddress address, Consumer<AcceptedConnection> accepted)
+                    throws IOException {
+                return netty.listenTcp(address, connection -> {
+                    acceptedByHost.incrementAndGet();
+                    accepted.accept(connection);
+                });
+            }
+        });
+    }
+
+    /** How many of {@code connections} the host should have accepted. */
+    int expectedHostAccepts(int connections) {
+        return connections;
+    }
+
+    static ServerHostProvider provider(Function<ServerHostContext, ServerHost> hosts) {
+        return new ServerHostProvider() {
+            @Override
+            public String id() {
+                return "netty-for-tests";
+            }
+
+            @Override
+            public ServerHost create(ServerHostContext context) {
+                return hosts.apply(context);
+            }
+        };
+    }
+
+    /** The Netty host without its TCP listening, unless a subclass adds it back. */
+    static class NettyHostWithout implements ServerHost {
+        final ServerHost netty;
+
+        NettyHostWithout(ServerHostContext context) {
+            this.netty = new NettyServerHost(context);
+        }
+
+        @Override
+        public CompletableFuture<InetSocketAddress> start() {
+            return netty.start();
+        }
+
+        @Override
+        public void stopAccepting() {
+            netty.stopAccepting();
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            return netty.close();
+        }
     }
 
     private static int freeLoopbackPort() throws IOException {
@@ -120,6 +187,7 @@ class TcpListenerTest {
             }
         }
         assertThat(echo.accepted()).as("every TCP connection became a connection to the service").isEqualTo(CONNECTIONS);
+        assertThat(acceptedByHost).as("connections the host accepted on its event loops").hasValue(expectedHostAccepts(CONNECTIONS));
     }
 
     @Test

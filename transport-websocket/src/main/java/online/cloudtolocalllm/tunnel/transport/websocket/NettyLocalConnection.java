@@ -9,22 +9,44 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import online.cloudtolocalllm.tunnel.spi.LocalConnection;
+import online.cloudtolocalllm.tunnel.spi.AcceptedConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A local service connection on a Netty channel. Writes are copied into pooled direct buffers and flushed as they
- * come; their callbacks run when the socket took them. Reads go to the receiver as Netty delivers them.
+ * A TCP connection on a Netty channel: one opened to a local service, or one accepted for a TCP listener (whose
+ * receiver comes later, {@link #receive}). Writes are copied into pooled direct buffers and flushed as they come;
+ * their callbacks run when the socket took them. Reads go to the receiver as Netty delivers them.
  */
-final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements LocalConnection {
-    private final Receiver receiver;
+final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements AcceptedConnection {
+    /** Event loop only, like the rest: set once. */
+    private @Nullable Receiver receiver;
     private volatile @Nullable Channel channel;
-    /** Event loop only: the last write, which a half-close waits for. */
+    /** The last write, which a half-close waits for. */
     private @Nullable ChannelFuture lastWrite;
     private boolean ended;
+    private boolean closed;
 
+    /** A connection to a local service, its bytes to {@code receiver}. */
     NettyLocalConnection(Receiver receiver) {
         this.receiver = receiver;
+    }
+
+    /** An accepted connection, its receiver to come. */
+    NettyLocalConnection() {
+    }
+
+    /** Sets the receiver on the event loop, telling it at once if the caller already half-closed or went away. */
+    @Override
+    public void receive(Receiver next) {
+        inLoop(() -> {
+            receiver = next;
+            if (ended) {
+                next.onEnd();
+            }
+            if (closed) {
+                next.onClosed();
+            }
+        });
     }
 
     private Channel channel() {
@@ -59,14 +81,23 @@ final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /** Pausing or resuming reads once the peer half-closed would fail in epoll (the socket has left its set). */
     @Override
     public void pauseReads() {
-        channel().config().setAutoRead(false);
+        inLoop(() -> {
+            if (!ended) {
+                channel().config().setAutoRead(false);
+            }
+        });
     }
 
     @Override
     public void resumeReads() {
-        channel().config().setAutoRead(true);
+        inLoop(() -> {
+            if (!ended) {
+                channel().config().setAutoRead(true);
+            }
+        });
     }
 
     @Override
@@ -90,7 +121,7 @@ final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf bytes = (ByteBuf) message;
         try {
-            receiver.onData(bytes.nioBuffer());
+            Objects.requireNonNull(receiver, "reads resumed before a receiver was set").onData(bytes.nioBuffer());
         } finally {
             bytes.release();
         }
@@ -100,14 +131,19 @@ final class NettyLocalConnection extends ChannelInboundHandlerAdapter implements
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent && !ended) {
             ended = true;
-            receiver.onEnd();
+            if (receiver != null) {
+                receiver.onEnd();
+            }
         }
         ctx.fireUserEventTriggered(event);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        receiver.onClosed();
+        closed = true;
+        if (receiver != null) {
+            receiver.onClosed();
+        }
     }
 
     @Override

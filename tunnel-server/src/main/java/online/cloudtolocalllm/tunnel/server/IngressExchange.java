@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -49,8 +50,7 @@ final class IngressExchange {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("X-Forwarded-Prefix");
-    private static final short CRLF = ('\r' << 8) | '\n';
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The caller's headers the service does not get as they are: the connection's, and those the ingress sets. */
     private static final List<AsciiString> REPLACED = Stream.concat(HOP_BY_HOP.stream(),
             Stream.of(HttpHeaderNames.HOST, X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_PREFIX)).toList();
@@ -326,9 +326,9 @@ final class IngressExchange {
         if (chunkingResponse) {
             ByteBuf size = ctx.alloc().buffer(10);
             ByteBufUtil.writeAscii(size, Integer.toHexString(piece.readableBytes()));
-            write(size.writeShort(CRLF));
+            write(size.writeShort(ResponseReader.CRLF));
             write(piece);
-            write(ctx.alloc().buffer(2).writeShort(CRLF));
+            write(ctx.alloc().buffer(2).writeShort(ResponseReader.CRLF));
         } else {
             write(piece);
         }

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
 import online.cloudtolocalllm.tunnel.api.TunnelException;
@@ -10,9 +11,9 @@ import online.cloudtolocalllm.tunnel.api.TunnelException;
 /**
  * Follows the service's HTTP/1.1 responses through the bytes the tunnel delivers, without decoding them into
  * objects: it finds where each head ends and keeps its end-to-end headers (not those of
- * {@link IngressExchange#HOP_BY_HOP}) for the caller ({@link ResponseHead}), then
- * hands the body on as it came, in the pieces it came in, knowing where it ends: after its length, after its last
- * chunk and trailers, or with the stream. Interim (1xx) responses are dropped. A response it cannot follow is a
+ * {@link IngressExchange#HOP_BY_HOP}) for the caller ({@link ResponseHead}), then hands the body on as it came, in
+ * the pieces it came in, knowing where it ends: after its length, after its last chunk and trailers, or with the
+ * stream. Interim (1xx) responses are dropped. A response it cannot follow is a
  * {@link ErrorCode#BAD_SERVICE_RESPONSE}. Used on one event loop.
  */
 final class ResponseReader {
@@ -28,8 +29,9 @@ final class ResponseReader {
     private static final AsciiString CHUNKED = AsciiString.cached("chunked");
     private static final AsciiString CLOSE = AsciiString.cached("close");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-    private static final short CRLF = ('\r' << 8) | '\n';
-    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** CR LF, for {@link ByteBuf#writeShort}. */
+    static final short CRLF = ('\r' << 8) | '\n';
+    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the reader puts what it finds; each call owns what it is given. */
     interface Listener {
@@ -99,14 +101,12 @@ final class ResponseReader {
         }
     }
 
-    /** The stream ended: ends a body that runs until then. True if that completed the response. */
-    boolean endOfInput(Listener listener) {
-        if (state != State.UNTIL_CLOSE) {
-            return state == State.DONE;
+    /** The stream ended: that ends a body that runs until then. */
+    void endOfInput(Listener listener) {
+        if (state == State.UNTIL_CLOSE) {
+            state = State.DONE;
+            listener.end();
         }
-        state = State.DONE;
-        listener.end();
-        return true;
     }
 
     // ---- the head

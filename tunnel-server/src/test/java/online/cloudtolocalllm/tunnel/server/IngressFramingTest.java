@@ -54,52 +54,43 @@ class IngressFramingTest {
 
     @Test
     void headNoContentAndNotModifiedEndAtTheirHeadersAndTheConnectionGoesOn() throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
 
-            send(caller, "HEAD /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "HEAD", "/t/alice/raw/file");
             Response head = Response.read(in, true);
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.headers()).containsEntry("content-length", "5000");
 
-            send(caller, "GET /t/alice/raw/no-content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "GET", "/t/alice/raw/no-content");
             assertThat(Response.read(in, false).status()).isEqualTo(204);
 
-            send(caller, "GET /t/alice/raw/not-modified HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "GET", "/t/alice/raw/not-modified");
             Response notModified = Response.read(in, true);
             assertThat(notModified.status()).isEqualTo(304);
             assertThat(notModified.headers()).containsEntry("etag", "\"v1\"");
 
-            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
-            Response file = Response.read(in, false);
-            assertThat(file.status()).isEqualTo(200);
-            assertThat(file.body()).hasSize(5000);
+            assertTheConnectionGoesOn(caller, in);
         }
     }
 
     @Test
     void theServersOwnAnswerToAHeadRequestHasNoBodyAndTheConnectionGoesOn() throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
 
-            send(caller, "HEAD /t/alice/nothing-here/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "HEAD", "/t/alice/nothing-here/x");
             Response notFound = Response.read(in, true);
             assertThat(notFound.status()).isEqualTo(404);
             assertThat(Integer.parseInt(notFound.headers().get("content-length"))).isPositive();
 
-            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
-            Response file = Response.read(in, false);
-            assertThat(file.status()).isEqualTo(200);
-            assertThat(file.body()).hasSize(5000);
+            assertTheConnectionGoesOn(caller, in);
         }
     }
 
     @Test
     void aChunkedRequestBodyArrivesWholeAndTheConnectionGoesOn() throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
             for (int round = 0; round < 2; round++) {
                 send(caller, "POST /t/alice/raw/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
@@ -114,8 +105,7 @@ class IngressFramingTest {
 
     @Test
     void theServiceGetsTheCallersHeadersAndTrailersWithoutThoseOfTheConnectionAndWithTheForwardingOnes() throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             send(caller, "POST /t/alice/raw/head?q=1 HTTP/1.1\r\nHost: example.test\r\nAuthorization: Bearer " + token
                     + "\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nX-Forwarded-For: 10.0.0.1"
                     + "\r\nX-Forwarded-Proto: gopher\r\nX-Custom: kept\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -140,12 +130,10 @@ class IngressFramingTest {
     @Test
     void interimResponsesAreDroppedAndAChunkedBodyArrivingInSmallPiecesKeepsItsTrailersButNotTheConnectionsHeaders()
             throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
             for (int round = 0; round < 2; round++) {
-                send(caller, "GET /t/alice/raw/interim-chunked HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
-                        + "\r\n\r\n");
+                request(caller, "GET", "/t/alice/raw/interim-chunked");
                 Response response = Response.read(in, false);
 
                 assertThat(response.status()).isEqualTo(200);
@@ -158,39 +146,52 @@ class IngressFramingTest {
 
     @Test
     void aBodyThatEndsWithTheServicesConnectionReachesAnHttp11CallerChunkedAndItsConnectionGoesOn() throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
-            send(caller, "GET /t/alice/raw/until-close HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "GET", "/t/alice/raw/until-close");
             Response response = Response.read(in, false);
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.headers()).containsEntry("transfer-encoding", "chunked");
             assertThat(new String(response.body(), StandardCharsets.US_ASCII)).isEqualTo("streamed until the end");
 
-            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
-            assertThat(Response.read(in, false).body()).hasSize(5000);
+            assertTheConnectionGoesOn(caller, in);
         }
     }
 
     @Test
     void aServiceAnsweringWithSomethingOtherThanHttpGets502WithTunnel021AndTheCallersConnectionGoesOn()
             throws IOException {
-        try (Socket caller = new Socket("127.0.0.1", tunnel.port())) {
-            caller.setSoTimeout(10_000);
+        try (Socket caller = caller()) {
             InputStream in = caller.getInputStream();
-            send(caller, "GET /t/alice/raw/garbage HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+            request(caller, "GET", "/t/alice/raw/garbage");
             Response refused = Response.read(in, false);
 
             assertThat(refused.status()).isEqualTo(502);
             assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("TUNNEL_021")
                     .contains("does not start with an HTTP/1.x status line");
 
-            send(caller, "GET /t/alice/raw/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
-            Response file = Response.read(in, false);
-            assertThat(file.status()).isEqualTo(200);
-            assertThat(file.body()).hasSize(5000);
+            assertTheConnectionGoesOn(caller, in);
         }
+    }
+
+    private Socket caller() throws IOException {
+        Socket caller = new Socket("127.0.0.1", tunnel.port());
+        caller.setSoTimeout(10_000);
+        return caller;
+    }
+
+    /** The next request on the caller's connection is answered whole: the one before ended where it should. */
+    private void assertTheConnectionGoesOn(Socket caller, InputStream in) throws IOException {
+        request(caller, "GET", "/t/alice/raw/file");
+        Response file = Response.read(in, false);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.body()).hasSize(5000);
+    }
+
+    /** Sends a {@code method} request for {@code path} with alice's token and no body. */
+    private void request(Socket caller, String method, String path) throws IOException {
+        send(caller, method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
     }
 
     private static void send(Socket socket, String text) throws IOException {

@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.core;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
@@ -43,8 +44,9 @@ final class TcpConnectionBridge {
     static void start(AcceptedConnection caller, TunnelServer server, String user, String service) {
         server.openStream(user, service).whenComplete((stream, failure) -> {
             if (failure != null) {
-                LOG.info("TCP connection to {}/{} dropped: {}", user, service,
-                        failure.getCause() == null ? failure.toString() : failure.getCause().getMessage());
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                LOG.info("TCP connection to {}/{} dropped: {}", user, service, cause.getMessage());
                 caller.close();
                 return;
             }

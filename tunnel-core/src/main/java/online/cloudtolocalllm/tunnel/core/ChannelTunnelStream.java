@@ -7,11 +7,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
 import online.cloudtolocalllm.tunnel.api.TunnelStream;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.jspecify.annotations.Nullable;
 
@@ -99,12 +99,16 @@ final class ChannelTunnelStream implements TunnelStream {
 
     // ---- sending
 
+    /** Copies {@code data} straight into data packets (as many as the peer's packet size needs) and sends them. */
     @Override
     public CompletableFuture<Void> write(ByteBuffer data) {
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        Buffer bytes = new ByteArrayBuffer(copy);
-        return enqueue(() -> send(bytes));
+        CompletableFuture<Void> sent;
+        do {
+            ChannelDataPacket packet = newPacket(data.remaining());
+            packet.readFrom(data);
+            sent = write(packet);
+        } while (data.hasRemaining());
+        return sent;
     }
 
     /**
@@ -138,9 +142,11 @@ final class ChannelTunnelStream implements TunnelStream {
         });
     }
 
-    private CompletableFuture<Void> enqueue(java.util.function.Supplier<CompletableFuture<Void>> operation) {
+    /** Runs {@code operation} once every earlier one completed: now if none is pending (no future is chained then). */
+    private CompletableFuture<Void> enqueue(Supplier<CompletableFuture<Void>> operation) {
         synchronized (writeLock) {
-            writes = writes.thenCompose(ignored -> operation.get());
+            writes = writes.isDone() && !writes.isCompletedExceptionally()
+                    ? operation.get() : writes.thenCompose(ignored -> operation.get());
             return writes;
         }
     }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +42,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     private @Nullable IngressExchange exchange;
     private @Nullable ChannelHandlerContext context;
     private boolean discardingBody;
+    private @Nullable String callerAddress;
 
     /** Routes what the request decoder before it reads; its own answers go out through {@code encoder}. */
     HttpRouter(HostState state, IngressResponseEncoder encoder, Runnable firstRequestSeen) {
@@ -119,6 +121,16 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
                 Unpooled.EMPTY_BUFFER, request.headers(), new DefaultHttpHeaders());
         ctx.pipeline().remove(this);
         NettyWebSocketUpgrade.upgrade(ctx.channel(), full, state.context().acceptor(), state.upgradeSettings());
+    }
+
+    /** Read once per connection: formatting an address costs more than the rest of the header. */
+    @Override
+    public @Nullable String callerAddress() {
+        if (callerAddress == null && context != null
+                && context.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+            callerAddress = remote.getAddress().getHostAddress();
+        }
+        return callerAddress;
     }
 
     @Override

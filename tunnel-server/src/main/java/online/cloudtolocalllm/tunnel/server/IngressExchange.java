@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -62,6 +61,9 @@ final class IngressExchange {
 
         /** The exchange finished and the caller's connection stays open. */
         void exchangeDone();
+
+        /** The caller's IP address as text, or null if its connection has none (a local channel). */
+        @Nullable String callerAddress();
     }
 
     private final ChannelHandlerContext ctx;
@@ -250,8 +252,8 @@ final class IngressExchange {
         }
         upstreamRequest.header(HttpHeaderNames.HOST, "localhost");
         String previous = headers.get(X_FORWARDED_FOR);
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
-            String client = remote.getAddress().getHostAddress();
+        String client = connections.callerAddress();
+        if (client != null) {
             upstreamRequest.header(X_FORWARDED_FOR, previous == null ? client : previous + ", " + client);
         } else if (previous != null) {
             upstreamRequest.header(X_FORWARDED_FOR, previous);

@@ -24,7 +24,7 @@ import online.cloudtolocalllm.tunnel.spi.FrameHandler;
 /**
  * A WebSocket as a frame connection: binary frames carry SSH, text frames are refused with 1003, pings go out when
  * the line is quiet, pongs answer the peer's pings, and frames over the limit close with 1009. A client's frames are
- * masked as {@link MaskedBinaryFrames} encodes them.
+ * masked; both sides write their binary frames as {@link BinaryFrames} encodes them.
  */
 final class WebSocketFrameConnection extends NettyFrameConnection {
     private final boolean masks;
@@ -86,10 +86,13 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
 
     @Override
     protected Object encode(ByteBuffer frame) {
-        if (masks && frame.hasArray()) {
+        if (!masks) {
+            return BinaryFrames.unmasked(channel().alloc(), frame);
+        }
+        if (frame.hasArray()) {
             ByteBuf payload = Unpooled.wrappedBuffer(frame);
             try {
-                return MaskedBinaryFrames.encode(channel().alloc(), payload); // a masked copy
+                return BinaryFrames.masked(channel().alloc(), payload);
             } finally {
                 payload.release();
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,9 +37,11 @@ class SendBufferReuseTest {
     void aServersFrameIsItsOwnCopyOnceTheSendCompletes() {
         sendThenReuse(new WebSocketFrameConnection(channel, Duration.ofMinutes(1), false));
 
-        BinaryWebSocketFrame frame = channel.readOutbound();
+        ByteBuf frame = channel.readOutbound();
         try {
-            assertThat(ByteBufUtil.getBytes(frame.content())).isEqualTo(original);
+            byte[] wire = ByteBufUtil.getBytes(frame);
+            int header = 2 + 2; // FIN+opcode, 126, a 16-bit length; no mask
+            assertThat(Arrays.copyOfRange(wire, header, wire.length)).isEqualTo(original);
         } finally {
             frame.release();
         }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.testing.TcpTestService;
 import online.cloudtolocalllm.tunnel.testing.TestServer;
@@ -100,6 +102,22 @@ class IngressFramingTest {
                 assertThat(echoed.status()).isEqualTo(200);
                 assertThat(new String(echoed.body(), StandardCharsets.US_ASCII)).isEqualTo("hello world");
             }
+        }
+    }
+
+    @Test
+    void aChunkLargerThanAnSshPacketArrivesWholeAndInOrder() throws IOException {
+        // the request decoder hands on up to 64 KiB at a time, which the tunnel splits into packets of its peer's size
+        String chunk = IntStream.range(0, 200 * 1024 / 8).mapToObj(i -> String.format("%07x ", i))
+                .collect(Collectors.joining());
+        try (Socket caller = caller()) {
+            send(caller, "POST /t/alice/raw/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                    + "\r\n0\r\n\r\n");
+            Response echoed = Response.read(caller.getInputStream(), false);
+
+            assertThat(echoed.status()).isEqualTo(200);
+            assertThat(new String(echoed.body(), StandardCharsets.US_ASCII)).isEqualTo(chunk);
         }
     }
 

@@ -1,6 +1,7 @@
 package online.cloudtolocalllm.tunnel.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -43,6 +44,7 @@ public class UpstreamRequestBenchmark {
             .add("User-Agent", "curl/8.5.0")
             .add("Accept", "application/x-ndjson")
             .add("Connection", "keep-alive");
+    private final ByteBuf head = Unpooled.buffer(512);
     private EmbeddedChannel encoder;
 
     @Setup(Level.Trial)
@@ -57,7 +59,7 @@ public class UpstreamRequestBenchmark {
 
     @Benchmark
     public int upstreamRequest() {
-        UpstreamRequest request = new UpstreamRequest(HttpMethod.GET, "/api/generate?stream=true", false);
+        UpstreamRequest request = new UpstreamRequest(head, HttpMethod.GET, "/api/generate?stream=true", false);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> all = caller.iteratorCharSequence(); all.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = all.next();
             String name = header.getKey().toString();
@@ -68,10 +70,7 @@ public class UpstreamRequestBenchmark {
         request.header("X-Forwarded-Host", "tunnel.example.com").header("Host", "localhost")
                 .header("X-Forwarded-For", "127.0.0.1").header("X-Forwarded-Proto", "http")
                 .header("X-Forwarded-Prefix", "/t/alice/llm");
-        ByteBuf bytes = request.finishHead();
-        int length = bytes.readableBytes();
-        bytes.release();
-        return length;
+        return request.finishHead().readableBytes();
     }
 
     @Benchmark

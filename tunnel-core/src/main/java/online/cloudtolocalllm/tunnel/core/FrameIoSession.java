@@ -80,6 +80,7 @@ final class FrameIoSession extends AbstractCloseable implements IoSession, Frame
             closeWith(CloseCodes.PROTOCOL_ERROR, "Expected an SSH identification string (SSH-2.0-...)");
             return;
         }
+        InternalThreadMark.markCurrentThread();
         try {
             service.handler().messageReceived(this, Readable.readable(frame));
         } catch (Throwable failure) {

@@ -72,8 +72,9 @@ final class IngressExchange {
     private final HttpRequest request;
     private final IngressTarget target;
     private final Connections connections;
-    private final ArrayDeque<HttpContent> bodyBeforeUpstream = new ArrayDeque<>();
-    private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>();
+    // most exchanges use neither: a body that arrives before the upstream, a caller slower than the tunnel
+    private final ArrayDeque<HttpContent> bodyBeforeUpstream = new ArrayDeque<>(1);
+    private final ArrayDeque<Runnable> windowToRelease = new ArrayDeque<>(1);
     private final boolean isPublic;
     private final RequestReplay replay;
     private boolean keepAlive;
@@ -229,17 +230,17 @@ final class IngressExchange {
         Upstream ready = leased.get();
         upstream = ready;
         ready.attach(this);
-        pauseCallerUntilTaken(ready.send(upstreamRequest()));
+        pauseCallerUntilTaken(ready.send(upstreamRequest(ready)));
         for (HttpContent content; (content = bodyBeforeUpstream.poll()) != null; ) {
             send(content);
         }
         ctx.channel().config().setAutoRead(true);
     }
 
-    private UpstreamRequest upstreamRequest() {
+    private UpstreamRequest upstreamRequest(Upstream up) {
         HttpHeaders headers = request.headers();
         String originalHost = headers.get(HttpHeaderNames.HOST);
-        UpstreamRequest upstreamRequest = new UpstreamRequest(request.method(), target.path(),
+        UpstreamRequest upstreamRequest = up.newRequest(request.method(), target.path(),
                 HttpUtil.isTransferEncodingChunked(request));
         for (Iterator<Map.Entry<CharSequence, CharSequence>> all = headers.iteratorCharSequence(); all.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = all.next();

@@ -2,8 +2,10 @@ package online.cloudtolocalllm.tunnel.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
@@ -24,6 +26,8 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
     private final ByteBufAllocator alloc;
     private final TunnelStream stream;
     private final ResponseReader reader;
+    /** Each request's head is written here: the tunnel copies it into its packets before the write returns. */
+    private final ByteBuf requestHead = Unpooled.buffer(512);
     private @Nullable UpstreamRequest current;
     // written on the loop, read by the pool's health checks from its maintenance thread
     private volatile @Nullable IngressExchange exchange;
@@ -66,16 +70,20 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
         exchange = null;
     }
 
+    /** A new request's head, to fill and {@link #send(UpstreamRequest)}; it replaces the one sent before it. */
+    UpstreamRequest newRequest(HttpMethod method, String path, boolean chunked) {
+        return new UpstreamRequest(requestHead, method, path, chunked);
+    }
+
     /** Sends the head of {@code request}; its body follows with {@link #send(HttpContent)}. */
     CompletableFuture<Void> send(UpstreamRequest request) {
         ByteBuf head = request.finishHead();
         if (ended) {
-            head.release();
             return closed();
         }
         current = request;
         reader.expect(request.isHead());
-        return write(head);
+        return stream.write(head.nioBuffer());
     }
 
     /** Sends a piece of the current request's body. The future completes when the tunnel has taken all of it. */

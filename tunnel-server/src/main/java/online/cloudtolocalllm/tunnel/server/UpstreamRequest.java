@@ -16,15 +16,16 @@ import java.util.Map;
  * request decoder read them from (ISO-8859-1).
  */
 final class UpstreamRequest {
-    private static final int HEAD_CAPACITY = 512;
-
     private final ByteBuf head;
     private final boolean chunked;
     private final boolean headMethod;
 
-    /** Starts the head of a {@code method} request for {@code path}, whose body is {@code chunked} or not. */
-    UpstreamRequest(HttpMethod method, String path, boolean chunked) {
-        this.head = Unpooled.buffer(HEAD_CAPACITY);
+    /**
+     * Starts the head of a {@code method} request for {@code path}, whose body is {@code chunked} or not, in
+     * {@code head} (emptied first), which stays the caller's.
+     */
+    UpstreamRequest(ByteBuf head, HttpMethod method, String path, boolean chunked) {
+        this.head = head.clear();
         this.chunked = chunked;
         this.headMethod = HttpMethod.HEAD.equals(method);
         write(head, method.asciiName());
@@ -38,7 +39,7 @@ final class UpstreamRequest {
         return this;
     }
 
-    /** Ends the head and hands it over (once). */
+    /** Ends the head (once). */
     ByteBuf finishHead() {
         return head.writeByte('\r').writeByte('\n');
     }

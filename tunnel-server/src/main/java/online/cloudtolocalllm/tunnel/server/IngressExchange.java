@@ -366,9 +366,12 @@ final class IngressExchange {
         unflushed = true;
     }
 
-    /** Gives the tunnel its window back once the caller's connection can take more. */
+    /**
+     * Gives the tunnel its window back once the caller's connection can take more, or at once if this exchange is over
+     * (the bytes that ended it may have closed the caller's connection, which then never becomes writable again).
+     */
     void whenCallerCanTake(Runnable done) {
-        if (ctx.channel().isWritable()) {
+        if (finished || ctx.channel().isWritable()) {
             done.run();
         } else {
             windowToRelease.add(done);

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IngressFramingTest {
+    /** A body that reaches the ingress in one or two packets. */
+    private static final int BIG = 60_000;
+
     @TempDir
     Path dataDir;
 
@@ -101,6 +104,22 @@ class IngressFramingTest {
                 Response echoed = Response.read(in, false);
                 assertThat(echoed.status()).isEqualTo(200);
                 assertThat(new String(echoed.body(), StandardCharsets.US_ASCII)).isEqualTo("hello world");
+            }
+        }
+    }
+
+    @Test
+    void callersThatCloseAfterEachResponseLeaveTheStreamItsWindow() throws IOException {
+        // a 2 MiB window lasts some 35 of these responses if the window of their last piece is kept for a caller
+        // whose connection is gone: the stream would stall in the middle of a later response
+        for (int round = 0; round < 100; round++) {
+            try (Socket caller = caller()) {
+                send(caller, "GET /t/alice/raw/big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                        + "\r\nConnection: close\r\n\r\n");
+                Response response = Response.read(caller.getInputStream(), false);
+
+                assertThat(response.status()).as("round %d", round).isEqualTo(200);
+                assertThat(response.body()).as("round %d", round).hasSize(BIG);
             }
         }
     }
@@ -251,6 +270,7 @@ class IngressFramingTest {
                         .map(header -> header.getKey() + ": " + header.getValue()).toList())
                         + "\nbody " + new String(body, StandardCharsets.ISO_8859_1));
                 case "GET /garbage" -> "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+                case "GET /big" -> "HTTP/1.1 200 OK\r\nContent-Length: " + BIG + "\r\n\r\n" + "b".repeat(BIG);
                 default -> "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
             };
             out.write(answer.getBytes(StandardCharsets.US_ASCII));

@@ -5,10 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs h2load over HTTP/1.1 at a fixed request rate on the load core and reads its per-request log. */
 final class H2load {
     private static final long WARM_UP_MICROS = 1_000_000;
+    private static final String INACTIVITY_LIMIT = "10s";
+    private static final Pattern SUMMARY = Pattern.compile("requests: (\\d+) total, \\d+ started, \\d+ done, (\\d+) succeeded");
 
     private H2load() {
     }
@@ -21,14 +25,33 @@ final class H2load {
             throws IOException {
         Files.deleteIfExists(log);
         long requests = (long) connections * ratePerConnection * (seconds + WARM_UP_MICROS / 1_000_000);
+        // a connection that waits longer than this for its answer is closed, so a lost response ends the run
         String output = Proc.run(List.of("taskset", "-c", Integer.toString(Pinning.LOAD_CORE), "h2load", "--h1", "-t", "1",
                 "-c", Integer.toString(connections), "--rps", Integer.toString(ratePerConnection),
-                "-n", Long.toString(requests), "--log-file", log.toString(), "-H", "Authorization: " + authorization, url));
+                "-n", Long.toString(requests), "-N", INACTIVITY_LIMIT, "--log-file", log.toString(),
+                "-H", "Authorization: " + authorization, url));
+        long unanswered = unanswered(output);
+        if (unanswered > 0) {
+            throw new IllegalStateException(unanswered + " of " + requests + " requests to " + url
+                    + " got no successful answer (waited " + INACTIVITY_LIMIT + " at most):\n" + output);
+        }
         List<Double> millis = Files.exists(log) ? parseLog(Files.readAllLines(log), WARM_UP_MICROS) : List.of();
         if (millis.isEmpty()) {
             throw new IllegalStateException("h2load completed no request to " + url + ":\n" + output);
         }
         return millis;
+    }
+
+    /**
+     * How many requests h2load's summary line ({@code requests: 3000 total, 3000 started, 2990 done, 2990 succeeded,
+     * 10 failed, 0 errored, 10 timeout}) counts as not succeeded.
+     */
+    static long unanswered(String output) {
+        Matcher summary = SUMMARY.matcher(output);
+        if (!summary.find()) {
+            throw new IllegalStateException("h2load printed no request summary:\n" + output);
+        }
+        return Long.parseLong(summary.group(1)) - Long.parseLong(summary.group(2));
     }
 
     /**

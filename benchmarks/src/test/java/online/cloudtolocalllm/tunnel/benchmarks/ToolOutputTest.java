@@ -38,6 +38,19 @@ class ToolOutputTest {
     }
 
     @Test
+    void h2loadCountsRequestsWithoutASuccessfulAnswer() {
+        String stalled = """
+                finished in 13.02s, 230.41 req/s, 253.63KB/s
+                requests: 3000 total, 3000 started, 2999 done, 2990 succeeded, 10 failed, 0 errored, 1 timeout
+                status codes: 2990 2xx, 0 3xx, 0 4xx, 9 5xx
+                """;
+        assertThat(H2load.unanswered(stalled)).isEqualTo(10);
+        assertThat(H2load.unanswered("requests: 30 total, 30 started, 30 done, 30 succeeded, 0 failed, 0 errored, 0 timeout"))
+                .isZero();
+        assertThatThrownBy(() -> H2load.unanswered("connect: Connection refused")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void heapUseOfSerialAndG1() {
         String serial = """
                 12626:

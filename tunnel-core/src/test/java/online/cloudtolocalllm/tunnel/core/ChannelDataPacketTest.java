@@ -3,13 +3,11 @@ package online.cloudtolocalllm.tunnel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelDataPacketTest {
     private static final long RECIPIENT = 42;
-    private static final Session SESSION = session();
+    private static final Session SESSION = PacketDoubles.session();
 
     @Test
     void aPacketSentWholeIsSentFromItsOwnArrayWithTheChannelHeaderInPlace() throws Exception {
@@ -106,43 +104,7 @@ class ChannelDataPacketTest {
         return bytes;
     }
 
-    /** A session that makes packet buffers as sshd's sessions do: five bytes reserved, then the command. */
-    private static Session session() {
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("createBuffer")) {
-                        Buffer buffer = new ByteArrayBuffer(new byte[(int) args[1] + 64], false);
-                        buffer.rpos(5);
-                        buffer.wpos(5);
-                        buffer.putByte((byte) args[0]);
-                        return buffer;
-                    }
-                    return defaultValue(method.getReturnType());
-                });
-    }
-
     private static EofOnCloseOutputStream.Channel channel() {
-        return (EofOnCloseOutputStream.Channel) Proxy.newProxyInstance(EofOnCloseOutputStream.Channel.class.getClassLoader(),
-                new Class<?>[] {EofOnCloseOutputStream.Channel.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getSession" -> SESSION;
-                    case "getRecipient" -> RECIPIENT;
-                    case "toString" -> "test channel";
-                    case "hashCode" -> 1;
-                    case "equals" -> proxy == args[0];
-                    default -> defaultValue(method.getReturnType());
-                });
-    }
-
-    private static Object defaultValue(Class<?> type) {
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        if (type == int.class) {
-            return 0;
-        }
-        return null;
+        return PacketDoubles.channel(SESSION, RECIPIENT, (proxy, method, args) -> null);
     }
 }

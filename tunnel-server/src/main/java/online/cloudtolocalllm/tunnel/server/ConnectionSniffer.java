@@ -93,7 +93,7 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
             IngressResponseEncoder encoder = new IngressResponseEncoder();
             pipeline.addAfter(ctx.name(), "http-encoder", encoder);
             pipeline.addAfter("http-encoder", "http", new HttpRequestDecoder(8192, 16 * 1024, 64 * 1024));
-            pipeline.addAfter("http", "router", new HttpRouter(state, encoder, this::cancelTimeout));
+            pipeline.addAfter("http", "router", new HttpRouter(state, encoder, insideTls, this::cancelTimeout));
             pipeline.remove(this);
         }
     }

@@ -37,6 +37,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
 
     private final HostState state;
     private final IngressResponseEncoder encoder;
+    private final String scheme;
     private final Runnable firstRequestSeen;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private @Nullable IngressExchange exchange;
@@ -44,10 +45,14 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
     private boolean discardingBody;
     private @Nullable String callerAddress;
 
-    /** Routes what the request decoder before it reads; its own answers go out through {@code encoder}. */
-    HttpRouter(HostState state, IngressResponseEncoder encoder, Runnable firstRequestSeen) {
+    /**
+     * Routes what the request decoder before it reads, on a connection that is {@code overTls} or not; its own answers
+     * go out through {@code encoder}.
+     */
+    HttpRouter(HostState state, IngressResponseEncoder encoder, boolean overTls, Runnable firstRequestSeen) {
         this.state = state;
         this.encoder = encoder;
+        this.scheme = overTls ? "https" : "http";
         this.firstRequestSeen = firstRequestSeen;
     }
 
@@ -131,6 +136,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements IngressEx
             callerAddress = remote.getAddress().getHostAddress();
         }
         return callerAddress;
+    }
+
+    @Override
+    public String scheme() {
+        return scheme;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -64,6 +63,9 @@ final class IngressExchange {
 
         /** The caller's IP address as text, or null if its connection has none (a local channel). */
         @Nullable String callerAddress();
+
+        /** {@code https} if the caller's connection is over TLS, else {@code http}. */
+        String scheme();
     }
 
     private final ChannelHandlerContext ctx;
@@ -259,7 +261,7 @@ final class IngressExchange {
         } else if (previous != null) {
             upstreamRequest.header(X_FORWARDED_FOR, previous);
         }
-        upstreamRequest.header(X_FORWARDED_PROTO, ctx.pipeline().get(SslHandler.class) != null ? "https" : "http");
+        upstreamRequest.header(X_FORWARDED_PROTO, connections.scheme());
         return upstreamRequest.header(X_FORWARDED_PREFIX, target.prefix());
     }
 

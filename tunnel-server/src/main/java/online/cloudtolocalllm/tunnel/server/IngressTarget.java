@@ -28,8 +28,8 @@ record IngressTarget(String user, String service, String path) {
         if (serviceEnd == userEnd + 1) {
             return Optional.empty();
         }
-        String user = URLDecoder.decode(uri.substring(PREFIX.length(), userEnd), StandardCharsets.UTF_8);
-        if (user.chars().anyMatch(Character::isISOControl)) {
+        String user = decode(uri.substring(PREFIX.length(), userEnd));
+        if (hasControlCharacter(user)) {
             return Optional.empty(); // no user is named so, and the name goes into a header of the forwarded request
         }
         String service = uri.substring(userEnd + 1, serviceEnd);
@@ -43,6 +43,21 @@ record IngressTarget(String user, String service, String path) {
     /** The prefix the local service is mounted under, for {@code X-Forwarded-Prefix}. */
     String prefix() {
         return PREFIX + user + "/" + service;
+    }
+
+    /** Percent-decodes {@code segment}; most have nothing to decode, and are not copied then. */
+    private static String decode(String segment) {
+        return segment.indexOf('%') < 0 && segment.indexOf('+') < 0
+                ? segment : URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+
+    private static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int firstOf(String uri, int from) {

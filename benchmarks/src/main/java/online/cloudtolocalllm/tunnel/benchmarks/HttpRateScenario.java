@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Scenario 2 (and the per-request half of 6): wrk requests per second for 1 KiB answers at 64 and 512 keep-alive
- * connections and with {@code Connection: close}; CPU seconds of both tunnel ends per 10,000 requests at 64.
+ * connections and with {@code Connection: close}; CPU seconds of both tunnel ends per 10,000 requests at 64 and at
+ * 512.
  */
 final class HttpRateScenario implements Scenario {
     /** One wrk load shape. */
@@ -40,8 +41,9 @@ final class HttpRateScenario implements Scenario {
                     CpuMeter.Used used = cpu.stop();
                     results.add(rate, target.name(), result.requestsPerSecond());
                     results.add(errors, target.name(), result.errors());
-                    if (load == LOADS.getFirst() && target.isTunnel() && result.requests() > 0) {
-                        used.record(results, "per 10k requests (64 keep-alive)", target.name(), 10_000.0 / result.requests());
+                    if (!load.close() && target.isTunnel() && result.requests() > 0) {
+                        used.record(results, "per 10k requests (" + load.connections() + " keep-alive)", target.name(),
+                                10_000.0 / result.requests());
                     }
                     Log.info("wrk %s %s: %.0f req/s, %d errors", load.name(), target.name(), result.requestsPerSecond(), result.errors());
                 }

@@ -33,8 +33,8 @@ public final class Pool<T> implements AutoCloseable {
     private final PoolFactory<T> factory;
     private final int minIdle;
     private final int maxSize;
-    private final Duration maxAge;
-    private final Duration maxIdle;
+    private final long maxAgeMillis;
+    private final long maxIdleMillis;
     private final Duration acquireTimeout;
     private final boolean checkBeforeUse;
     private final Clock clock;
@@ -63,8 +63,8 @@ public final class Pool<T> implements AutoCloseable {
         this.factory = b.factory;
         this.minIdle = b.minIdle;
         this.maxSize = b.maxSize;
-        this.maxAge = b.maxAge;
-        this.maxIdle = b.maxIdle;
+        this.maxAgeMillis = millis(b.maxAge);
+        this.maxIdleMillis = millis(b.maxIdle);
         this.acquireTimeout = b.acquireTimeout;
         this.checkBeforeUse = b.checkBeforeUse;
         this.clock = b.clock;
@@ -75,6 +75,11 @@ public final class Pool<T> implements AutoCloseable {
 
     public static <T> Builder<T> builder(String name, PoolFactory<T> factory) {
         return new Builder<>(name, factory);
+    }
+
+    /** {@code limit} in milliseconds, a limit too long for a {@code long} being no limit. */
+    private static long millis(Duration limit) {
+        return limit.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toMillis();
     }
 
     public String name() {
@@ -125,7 +130,7 @@ public final class Pool<T> implements AutoCloseable {
 
     /** An idle item young enough to use; the expired ones it meets go to {@code expired}. Call with the lock held. */
     private @Nullable PooledItem<T> takeIdle(List<PooledItem<T>> expired, List<RetireReason> reasons) {
-        Instant now = clock.instant();
+        long now = clock.millis();
         for (PooledItem<T> item; (item = idle.pollLast()) != null; ) {
             RetireReason reason = expiry(item, now);
             if (reason == null) {
@@ -138,34 +143,44 @@ public final class Pool<T> implements AutoCloseable {
         return null;
     }
 
-    private @Nullable RetireReason expiry(PooledItem<T> item, Instant now) {
-        if (!item.createdAt().plus(maxAge).isAfter(now)) {
+    private @Nullable RetireReason expiry(PooledItem<T> item, long now) {
+        if (tooOld(item, now)) {
             return RetireReason.AGE;
         }
-        if (!item.idleSince().plus(maxIdle).isAfter(now)) {
+        if (now - item.idleSinceMillis() >= maxIdleMillis) {
             return RetireReason.IDLE;
         }
         return null;
     }
 
+    private boolean tooOld(PooledItem<T> item, long now) {
+        return now - item.createdMillis() >= maxAgeMillis;
+    }
+
     /** Checks {@code item} if configured to, then leases it; an unhealthy one is retired and another acquired. */
     private CompletableFuture<Lease<T>> lend(PooledItem<T> item) {
-        CompletableFuture<Boolean> healthy = checkBeforeUse ? check(item) : CompletableFuture.completedFuture(Boolean.TRUE);
-        return healthy.thenCompose(ok -> {
-            if (!ok) {
-                synchronized (lock) {
-                    inUse--;
-                }
-                destroy(item, RetireReason.UNHEALTHY);
-                return acquire();
-            }
-            item.markUsed();
+        if (!checkBeforeUse) {
+            return lendIf(true, item);
+        }
+        CompletableFuture<Boolean> healthy = check(item);
+        // a check that answered at once is not chained: the usual case, once per request in the ingress
+        return healthy.isDone() ? lendIf(healthy.join(), item) : healthy.thenCompose(ok -> lendIf(ok, item));
+    }
+
+    private CompletableFuture<Lease<T>> lendIf(boolean healthy, PooledItem<T> item) {
+        if (!healthy) {
             synchronized (lock) {
-                reused++;
+                inUse--;
             }
-            publish(PoolEvent.Type.REUSED, null, null);
-            return CompletableFuture.completedFuture(new Lease<>(this, item));
-        });
+            destroy(item, RetireReason.UNHEALTHY);
+            return acquire();
+        }
+        item.markUsed();
+        synchronized (lock) {
+            reused++;
+        }
+        publish(PoolEvent.Type.REUSED, null, null);
+        return CompletableFuture.completedFuture(new Lease<>(this, item));
     }
 
     private CompletableFuture<PooledItem<T>> openNew() {
@@ -220,21 +235,21 @@ public final class Pool<T> implements AutoCloseable {
 
     /** An item came back from a lease. */
     void giveBack(PooledItem<T> item) {
-        Instant now = clock.instant();
+        long now = clock.millis();
         Waiter<T> waiter = null;
         RetireReason expired = null;
         synchronized (lock) {
             inUse--;
             if (closed) {
                 expired = RetireReason.CLOSED;
-            } else if (!item.createdAt().plus(maxAge).isAfter(now)) {
+            } else if (tooOld(item, now)) {
                 expired = RetireReason.AGE;
             } else {
                 waiter = waiters.poll();
                 if (waiter != null) {
                     inUse++;
                     reused++;
-                    recordWait(waiter, now);
+                    recordWait(waiter, clock.instant());
                 } else {
                     item.idleFrom(now);
                     idle.addLast(item);
@@ -309,7 +324,7 @@ public final class Pool<T> implements AutoCloseable {
      * minimum idle count is reached. Completes when done.
      */
     public CompletableFuture<Void> maintain() {
-        Instant now = clock.instant();
+        long now = clock.millis();
         List<PooledItem<T>> toCheck = new ArrayList<>();
         List<PooledItem<T>> expired = new ArrayList<>();
         List<RetireReason> reasons = new ArrayList<>();

@@ -2,17 +2,22 @@ package online.cloudtolocalllm.tunnel.pool;
 
 import java.time.Instant;
 
-/** An item and its bookkeeping: when it was opened, when it was last given back, whether it was ever used. */
+/**
+ * An item and its bookkeeping: when it was opened, when it was last given back (in epoch milliseconds, which the pool
+ * compares without allocating), whether it was ever used.
+ */
 final class PooledItem<T> {
     private final T value;
     private final Instant createdAt;
-    private Instant idleSince;
+    private final long createdMillis;
+    private long idleSinceMillis;
     private boolean used;
 
     PooledItem(T value, Instant createdAt) {
         this.value = value;
         this.createdAt = createdAt;
-        this.idleSince = createdAt;
+        this.createdMillis = createdAt.toEpochMilli();
+        this.idleSinceMillis = createdMillis;
     }
 
     T value() {
@@ -23,12 +28,16 @@ final class PooledItem<T> {
         return createdAt;
     }
 
-    Instant idleSince() {
-        return idleSince;
+    long createdMillis() {
+        return createdMillis;
     }
 
-    void idleFrom(Instant now) {
-        idleSince = now;
+    long idleSinceMillis() {
+        return idleSinceMillis;
+    }
+
+    void idleFrom(long nowMillis) {
+        idleSinceMillis = nowMillis;
     }
 
     /** Marks the item leased; true if it had been leased before. */

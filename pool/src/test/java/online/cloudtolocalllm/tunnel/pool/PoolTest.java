@@ -50,6 +50,8 @@ class PoolTest {
         final AtomicInteger next = new AtomicInteger();
         final Set<Integer> unhealthy = ConcurrentHashMap.newKeySet();
         final List<Integer> destroyed = new CopyOnWriteArrayList<>();
+        /** When set, health checks answer with this future, whenever it completes, instead of at once. */
+        volatile CompletableFuture<Boolean> lateAnswer;
 
         @Override
         public CompletableFuture<Integer> create() {
@@ -58,7 +60,8 @@ class PoolTest {
 
         @Override
         public CompletableFuture<Boolean> isHealthy(Integer item) {
-            return CompletableFuture.completedFuture(!unhealthy.contains(item));
+            CompletableFuture<Boolean> late = lateAnswer;
+            return late != null ? late : CompletableFuture.completedFuture(!unhealthy.contains(item));
         }
 
         @Override
@@ -158,6 +161,30 @@ class PoolTest {
         }
         assertThat(items.destroyed).contains(sick);
         assertThat(pool.metrics().healthCheckFailures()).isEqualTo(1);
+        assertThat(pool.metrics().retired()).containsEntry(RetireReason.UNHEALTHY, 1L);
+    }
+
+    @Test
+    void aHealthCheckThatAnswersLaterIsWaitedFor() throws Exception {
+        Pool<Integer> pool = pool(0, 4);
+        take(pool).close();
+        CompletableFuture<Boolean> healthy = new CompletableFuture<>();
+        items.lateAnswer = healthy;
+        CompletableFuture<Lease<Integer>> first = pool.acquire();
+        assertThat(first).as("not handed out before its check answers").isNotDone();
+        healthy.complete(true);
+        Lease<Integer> lease = first.get(5, TimeUnit.SECONDS);
+        assertThat(lease.get()).isEqualTo(1);
+        lease.close();
+
+        CompletableFuture<Boolean> sick = new CompletableFuture<>();
+        items.lateAnswer = sick;
+        CompletableFuture<Lease<Integer>> second = pool.acquire();
+        assertThat(second).isNotDone();
+        items.lateAnswer = null;
+        sick.complete(false);
+        assertThat(second.get(5, TimeUnit.SECONDS).get()).as("a new item instead of the sick one").isEqualTo(2);
+        assertThat(items.destroyed).containsExactly(1);
         assertThat(pool.metrics().retired()).containsEntry(RetireReason.UNHEALTHY, 1L);
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import online.cloudtolocalllm.tunnel.api.StreamReceiver;
@@ -25,9 +26,17 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
     private final TunnelStream stream;
+    /**
+     * Request heads are written here, one at a time per thread: the tunnel copies each into its packets before the
+     * write returns. One buffer a loop stays in the core's cache; one an upstream was a cold write per request.
+     */
+    private static final FastThreadLocal<ByteBuf> HEADS = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return Unpooled.buffer(512);
+        }
+    };
     private final ResponseReader reader;
-    /** Each request's head is written here: the tunnel copies it into its packets before the write returns. */
-    private final ByteBuf requestHead = Unpooled.buffer(512);
     private @Nullable UpstreamRequest current;
     // written on the loop, read by the pool's health checks from its maintenance thread
     private volatile @Nullable IngressExchange exchange;
@@ -72,7 +81,7 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
 
     /** A new request's head, to fill and {@link #send(UpstreamRequest)}; it replaces the one sent before it. */
     UpstreamRequest newRequest(HttpMethod method, String path, boolean chunked) {
-        return new UpstreamRequest(requestHead, method, path, chunked);
+        return new UpstreamRequest(HEADS.get(), method, path, chunked);
     }
 
     /** Sends the head of {@code request}; its body follows with {@link #send(HttpContent)}. */

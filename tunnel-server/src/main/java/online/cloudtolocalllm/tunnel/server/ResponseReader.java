@@ -3,6 +3,7 @@ package online.cloudtolocalllm.tunnel.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import online.cloudtolocalllm.tunnel.api.ErrorCode;
@@ -32,6 +33,17 @@ final class ResponseReader {
     /** CR LF, for {@link ByteBuf#writeShort}. */
     static final short CRLF = ('\r' << 8) | '\n';
     private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Where a head is gathered while it all arrives in one piece, as most do: one array a thread, which stays in the
+     * core's cache, where one a reader was a cold copy per response. It is free again before the listener is called.
+     */
+    private static final FastThreadLocal<byte[]> GATHERED = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[HEAD_STEP];
+        }
+    };
+    private static final byte[] NONE = new byte[0];
 
     /** Where the reader puts what it finds; each call owns what it is given. */
     interface Listener {
@@ -50,8 +62,8 @@ final class ResponseReader {
     private final ByteBufAllocator alloc;
     private State state = State.DONE;
     private boolean headRequest;
-    /** The head so far, {@code headLength} bytes of it: a head is parsed from here, whole. */
-    private byte[] headBytes = new byte[HEAD_STEP];
+    /** The start of a head that did not end in the piece it started in, {@code headLength} bytes of it. */
+    private byte[] headBytes = NONE;
     private int headLength;
     private long remaining;
     private int lineLength;
@@ -66,6 +78,7 @@ final class ResponseReader {
     /** Expects the response to a new request; one to a HEAD request has no body whatever its head says. */
     void expect(boolean headRequest) {
         headLength = 0;
+        headBytes = NONE;
         this.headRequest = headRequest;
         state = State.HEAD;
     }
@@ -111,32 +124,42 @@ final class ResponseReader {
 
     // ---- the head
 
-    /** Copies the head into {@link #headBytes} a step at a time until its blank line, then parses it there. */
+    /**
+     * Copies the head a step at a time until its blank line, then parses it: in {@link #GATHERED} while it all comes in
+     * this piece, and in {@link #headBytes} for the next piece if it does not.
+     */
     private void readHead(ByteBuf in, Listener listener) {
+        boolean continued = headLength > 0;
+        byte[] bytes = continued ? headBytes : GATHERED.get();
         int from = in.readerIndex();
         while (from < in.writerIndex()) {
             int take = Math.min(Math.min(in.writerIndex() - from, HEAD_STEP), MAX_HEAD + 1 - headLength);
             if (take == 0) {
                 break;
             }
-            if (headLength + take > headBytes.length) {
-                headBytes = Arrays.copyOf(headBytes, Math.max(headBytes.length * 2, headLength + take));
+            if (headLength + take > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, headLength + take));
+                if (!continued) {
+                    GATHERED.set(bytes);
+                }
             }
-            in.getBytes(from, headBytes, headLength, take);
+            in.getBytes(from, bytes, headLength, take);
             int scanFrom = headLength;
             headLength += take;
             from += take;
-            int end = headEnd(headBytes, scanFrom, headLength);
+            int end = headEnd(bytes, scanFrom, headLength);
             if (end >= 0) {
                 in.readerIndex(from - (headLength - end));
                 headLength = 0;
-                started(parseHead(headBytes, end), in, listener);
+                headBytes = NONE;
+                started(parseHead(bytes, end), in, listener);
                 return;
             }
         }
         if (headLength > MAX_HEAD) {
             throw malformed("its head is longer than " + MAX_HEAD + " bytes");
         }
+        headBytes = continued ? bytes : Arrays.copyOf(bytes, Math.max(HEAD_STEP, headLength));
         in.readerIndex(from);
     }
 

@@ -154,6 +154,26 @@ class ResponseReaderTest {
         assertThat(heard.reader.clean()).isTrue();
     }
 
+    @Test
+    void readersOnOneThreadKeepTheirOwnUnfinishedHeads() {
+        Recorder first = new Recorder();
+        Recorder second = new Recorder();
+        first.reader.expect(false);
+        second.reader.expect(false);
+        String longHeader = "X-Long: " + "a".repeat(700) + "\r\n";
+        first.reader.read(ascii("HTTP/1.1 200 OK\r\n" + longHeader), first);
+        second.reader.read(ascii("HTTP/1.1 404 Not Found\r\nX-Other: " + "b".repeat(900)
+                + "\r\nContent-Length: 4\r\n\r\nnone"), second);
+        first.reader.read(ascii("Content-Length: 2\r\n\r\nok"), first);
+
+        assertThat(first.head).isEqualTo("HTTP/1.1 200 OK\r\n" + longHeader
+                + "Content-Length: 2\r\nconnection: keep-alive\r\n\r\n");
+        assertThat(first.body()).isEqualTo("ok");
+        assertThat(second.head).startsWith("HTTP/1.1 404 Not Found\r\nX-Other: bbb");
+        assertThat(second.body()).isEqualTo("none");
+        assertThat(first.reader.clean()).isTrue();
+    }
+
     private static void assertMalformed(String response, String why) {
         Recorder heard = new Recorder();
         heard.reader.expect(false);

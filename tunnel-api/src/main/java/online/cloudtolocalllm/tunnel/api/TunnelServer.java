@@ -44,6 +44,11 @@ public interface TunnelServer extends TunnelEndpoint {
     /** The sessions connected now. */
     List<TunnelSession> sessions();
 
+    /** Whether a session connected now exposes {@code service} of {@code user}'s tunnel. */
+    default boolean exposes(String user, String service) {
+        return sessions().stream().anyMatch(session -> session.user().equals(user) && session.services().contains(service));
+    }
+
     /**
      * The agent that {@code user}'s tunnel forwards now (its latest session's), if any. It is empty unless the
      * server allows agent forwarding ({@link TunnelServerConfig#agentForwardingAllowed()}) and the client asked for it.

@@ -299,6 +299,11 @@ final class DefaultTunnelServer implements TunnelServer, TunnelAcceptor, ServerR
     }
 
     @Override
+    public boolean exposes(String user, String service) {
+        return registry.serves(user, service);
+    }
+
+    @Override
     public Optional<ForwardedAgent> forwardedAgent(String user) {
         return agents.forUser(user);
     }

@@ -69,6 +69,11 @@ final class ServiceRegistry {
                 : serving.get(Math.floorMod(turn.getAndIncrement(), serving.size())));
     }
 
+    /** Whether some session serves {@code user}'s {@code service}. */
+    boolean serves(String user, String service) {
+        return routes.containsKey(new Key(user, service));
+    }
+
     boolean hasUser(String user) {
         return routes.keySet().stream().anyMatch(key -> key.user().equals(user));
     }

@@ -42,17 +42,28 @@ final class UpstreamPools implements AutoCloseable {
         });
     }
 
-    /** A lease on a connection to {@code target}'s service, usable on {@code loop}. */
+    /**
+     * A lease on a connection to {@code target}'s service, usable on {@code loop}. A pool is made only for a service
+     * that is exposed: a name made up per request must not leave a pool (and its maintenance) behind each time.
+     */
     CompletableFuture<Lease<Upstream>> acquire(EventLoop loop, ByteBufAllocator alloc, IngressTarget target) {
-        return pool(loop, alloc, target).acquire();
-    }
-
-    private Pool<Upstream> pool(EventLoop loop, ByteBufAllocator alloc, IngressTarget target) {
         Key key = new Key(loop, target.user(), target.service());
         Pool<Upstream> existing = pools.get(key);
         if (existing != null) {
-            return existing;
+            return existing.acquire();
         }
+        if (!server.exposes(target.user(), target.service())) {
+            // fails as a stream to a missing service does; if the service came in the meantime, serve it pooled
+            return server.openStream(target.user(), target.service()).thenCompose(stream -> {
+                stream.close();
+                return acquire(loop, alloc, target);
+            });
+        }
+        return pool(key, alloc, target).acquire();
+    }
+
+    private Pool<Upstream> pool(Key key, ByteBufAllocator alloc, IngressTarget target) {
+        EventLoop loop = key.loop();
         Pool<Upstream> created = Pool.builder("ingress " + key.user() + "/" + key.service(),
                         new UpstreamFactory(loop, alloc, server, target))
                 .minIdle(settings.minIdle())

@@ -247,6 +247,29 @@ class IngressTest {
     }
 
     @Test
+    void madeUpServiceNamesLeaveNoPoolBehind() throws Exception {
+        String before = healthz();
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.send(request("made-up-" + i, "/").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(404);
+        }
+        assertThat(pools(healthz())).isEqualTo(pools(before));
+        assertThat(http.send(request("llm", "/echo").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(pools(healthz())).isEqualTo(pools(before) + 1);
+    }
+
+    private String healthz() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tunnel.port() + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int pools(String health) {
+        java.util.regex.Matcher pools = java.util.regex.Pattern.compile("\"pools\":(\\d+)").matcher(health);
+        assertThat(pools.find()).as(health).isTrue();
+        return Integer.parseInt(pools.group(1));
+    }
+
+    @Test
     void answers503WithTunnel001WhenTheLocalServiceRefuses() throws Exception {
         int closedPort;
         try (TcpTestService gone = TcpTestService.echo()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.api.TunnelClientConfig;
@@ -39,6 +40,9 @@ final class SshClientSetup {
                 .factory(() -> new TunnelSshClient(transport, counters))
                 .build();
         crypto.apply(client, ClientBuilder.DH2KEX);
+        // sshd's timers (heartbeats, timeouts) on a virtual thread: a platform thread per client cost each idle tunnel
+        client.setScheduledExecutorService(Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("tunnel-client-timer").factory()), true);
         client.setServerKeyVerifier(hostKeys);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);

@@ -23,9 +23,6 @@ import org.jspecify.annotations.Nullable;
  * loop, the one of every ingress connection that uses it.
  */
 final class Upstream implements StreamReceiver, ResponseReader.Listener {
-    private final EventLoop loop;
-    private final ByteBufAllocator alloc;
-    private final TunnelStream stream;
     /**
      * Request heads are written here, one at a time per thread: the tunnel copies each into its packets before the
      * write returns. One buffer a loop stays in the core's cache; one an upstream was a cold write per request.
@@ -36,6 +33,9 @@ final class Upstream implements StreamReceiver, ResponseReader.Listener {
             return Unpooled.buffer(512);
         }
     };
+    private final EventLoop loop;
+    private final ByteBufAllocator alloc;
+    private final TunnelStream stream;
     private final ResponseReader reader;
     private @Nullable UpstreamRequest current;
     // written on the loop, read by the pool's health checks from its maintenance thread

@@ -125,9 +125,13 @@ public final class FailoverTunnelClient implements TunnelClient {
     @Override
     public CompletableFuture<TunnelClient> start() {
         if (state.compareAndSet(TunnelState.IDLE, TunnelState.CONNECTING)) {
-            scheduler.execute(this::connectBest);
-            scheduler.scheduleWithFixedDelay(this::checkHealth, 0, config.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                scheduler.execute(this::connectBest);
+                scheduler.scheduleWithFixedDelay(this::checkHealth, 0, config.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+                scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shutDownMeanwhile) {
+                // a shutdown during the first decision stopped the scheduler, and has failed the first connection
+            }
         }
         return firstConnection.copy();
     }

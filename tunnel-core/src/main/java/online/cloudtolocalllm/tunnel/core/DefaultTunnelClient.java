@@ -124,7 +124,7 @@ final class DefaultTunnelClient implements TunnelClient {
     public CompletableFuture<TunnelClient> start() {
         if (state.compareAndSet(TunnelState.IDLE, TunnelState.CONNECTING)) {
             ssh.start();
-            scheduler.execute(this::connect);
+            onScheduler(this::connect); // not if a shutdown from another thread got here first
         }
         return firstConnection.copy();
     }

@@ -107,6 +107,7 @@ record EndpointCrypto(Optional<CipherSuite> suite, Optional<SshKey> key, CryptoO
                     .stream().<NamedFactory<Signature>>map(sig -> sig).toList());
         });
         key.ifPresent(k -> manager.setSignatureFactories(TokenSignatures.route(manager.getSignatureFactories(), k)));
+        manager.setCipherFactories(OutOfPlaceGcmCipher.substitute(manager.getCipherFactories()));
         CoreModuleProperties.REKEY_BYTES_LIMIT.set(manager, options.rekeyBytes());
         CoreModuleProperties.REKEY_TIME_LIMIT.set(manager, options.rekeyInterval());
     }

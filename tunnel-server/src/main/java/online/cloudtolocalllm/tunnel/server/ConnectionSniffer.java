@@ -129,9 +129,11 @@ final class ConnectionSniffer extends ByteToMessageDecoder {
         ctx.close();
     }
 
+    /** Called for every request on the connection: only the first finds a timeout to cancel. */
     private void cancelTimeout() {
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
+            handshakeTimeout = null;
         }
     }
 

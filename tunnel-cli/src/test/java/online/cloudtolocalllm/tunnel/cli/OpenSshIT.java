@@ -28,15 +28,18 @@ import online.cloudtolocalllm.tunnel.testing.Await;
 import online.cloudtolocalllm.tunnel.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real OpenSSH client, with {@code tunnel connect --stdio} as its ProxyCommand, exposes a service with -R, reached
- * through the Java API, the ingress and a TCP listener.
+ * through the Java API, the ingress and a TCP listener, with each cipher OpenSSH and our server share: megabytes go
+ * each way, so both ends seal and open full-sized packets (our AES-GCM opens them out of place).
  */
 class OpenSshIT {
     private static final String BODY = "hello from the laptop";
+    private static final byte[] DOWNLOAD = random(2 * 1024 * 1024 + 5, 11);
 
     @TempDir
     Path dir;
@@ -69,6 +72,12 @@ class OpenSshIT {
                 out.write(answer);
             }
         });
+        local.createContext("/download", exchange -> {
+            exchange.sendResponseHeaders(200, DOWNLOAD.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(DOWNLOAD);
+            }
+        });
         local.createContext("/", exchange -> {
             byte[] body = (BODY + " " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
@@ -89,8 +98,9 @@ class OpenSshIT {
         }
     }
 
-    @Test
-    void openSshExposesAServiceThroughTheStdioBridge() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"})
+    void openSshExposesAServiceThroughTheStdioBridge(String cipher) throws Exception {
         int port = server.address().orElseThrow().getPort();
         String token = TestTokens.valid("alice");
         String proxyCommand = "'" + ChildProcess.java() + "' -jar '" + ChildProcess.JAR.toAbsolutePath()
@@ -106,19 +116,22 @@ class OpenSshIT {
                 "-o", "IdentitiesOnly=yes",
                 "-i", dir.resolve("id_ed25519").toString(),
                 "-o", "ExitOnForwardFailure=yes",
+                "-o", "Ciphers=" + cipher,
                 "alice@tunnel"))) {
             Await.until(Duration.ofSeconds(60), "service llm of alice registered by OpenSSH",
                     () -> !ssh.process().isAlive() || server.sessions().stream()
                             .anyMatch(s -> s.user().equals("alice") && s.services().contains("llm")));
             assertThat(ssh.process().isAlive()).as("ssh runs; its stderr: %s", ssh.stderr()).isTrue();
+            assertThat(server.sessions()).singleElement().satisfies(s -> assertThat(s.crypto().cipher()).isEqualTo(cipher));
 
             assertThat(throughJavaApi("/api")).startsWith("HTTP/1.1 200").endsWith(BODY + " /api");
             assertThat(throughIngress(port, token)).isEqualTo(BODY + " /hello");
-            byte[] upload = new byte[3 * 1024 * 1024 + 17];
-            new Random(7).nextBytes(upload);
+            byte[] upload = random(3 * 1024 * 1024 + 17, 7);
             assertThat(uploadThroughTcpListener(upload))
                     .as("3 MiB through a TCP listener to OpenSSH, which takes 32 KiB packets where our ends take 64 KiB")
                     .endsWith(HexFormat.of().formatHex(sha256(upload)));
+            assertThat(sha256(downloadThroughTcpListener()))
+                    .as("2 MiB from OpenSSH through a TCP listener, in OpenSSH's packets").isEqualTo(sha256(DOWNLOAD));
         }
     }
 
@@ -132,6 +145,23 @@ class OpenSshIT {
             out.flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
+    }
+
+    /** The body of {@code GET /download} through the TCP listener. */
+    private byte[] downloadThroughTcpListener() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listenerPort)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /download HTTP/1.1\r\nHost: llm\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] response = socket.getInputStream().readAllBytes();
+            return java.util.Arrays.copyOfRange(response, response.length - DOWNLOAD.length, response.length);
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
     }
 
     private static byte[] sha256(byte[] data) {

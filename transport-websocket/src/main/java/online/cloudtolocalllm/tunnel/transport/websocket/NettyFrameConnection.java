@@ -2,6 +2,7 @@ package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -196,15 +197,19 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
                 taken.completeExceptionally(new ClosedChannelException());
                 continue;
             }
-            channel.write(encode(next.frame())).addListener(f -> {
-                if (!f.isSuccess()) {
-                    taken.completeExceptionally(f.cause());
-                }
-            });
+            ChannelFuture written = channel.write(encode(next.frame()));
             wrote = true;
-            if (channel.isWritable()) {
+            if (written.isDone() && !written.isSuccess()) {
+                taken.completeExceptionally(written.cause());
+            } else if (channel.isWritable()) {
+                // taken now: a write failing later closes the channel, and the handler hears of that
                 taken.complete(null);
             } else {
+                written.addListener(f -> {
+                    if (!f.isSuccess()) {
+                        taken.completeExceptionally(f.cause());
+                    }
+                });
                 waitingForWritable.add(taken);
             }
         }

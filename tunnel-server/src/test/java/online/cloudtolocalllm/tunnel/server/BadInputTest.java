@@ -132,6 +132,34 @@ class BadInputTest {
     }
 
     @Test
+    void aKeptAliveConnectionOutlivesTheHandshakeTimeoutOnceItHasSentARequest() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", tunnel.port())) {
+            socket.setSoTimeout(5000);
+            byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 3; i++) {
+                socket.getOutputStream().write(request);
+                assertThat(readResponseHead(socket.getInputStream())).as("request %d", i).startsWith("HTTP/1.1 200");
+                Thread.sleep(700); // twice past the 1 s handshake timeout by the third request
+            }
+        }
+    }
+
+    /** The status line and headers of one response, and its body by Content-Length. */
+    private static String readResponseHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                return head + "<closed>";
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        return head.toString();
+    }
+
+    @Test
     void garbageInsteadOfHttpGetsA400() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", tunnel.port())) {
             socket.setSoTimeout(5000);

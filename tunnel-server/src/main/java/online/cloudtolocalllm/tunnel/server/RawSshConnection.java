@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import online.cloudtolocalllm.tunnel.transport.websocket.NettyFrameConnection;
 
@@ -35,11 +34,6 @@ final class RawSshConnection extends NettyFrameConnection {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closedByFraming(online.cloudtolocalllm.tunnel.spi.CloseCodes.ABNORMAL, String.valueOf(cause.getMessage()));
-    }
-
-    @Override
-    protected Object encode(ByteBuffer frame) {
-        return copy(frame);
     }
 
     @Override

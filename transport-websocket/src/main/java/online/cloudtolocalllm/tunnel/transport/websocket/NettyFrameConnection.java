@@ -2,7 +2,6 @@ package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -22,13 +21,20 @@ import online.cloudtolocalllm.tunnel.spi.LocalConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link FrameConnection} on a Netty channel, the part every framing shares. Outgoing frames go through one queue
- * drained on the event loop (a write made directly on the loop would otherwise overtake frames queued from other
- * threads, and SSH packets must keep their order). Frames are flushed once per pass of the event loop, after the
- * reads and tasks that produced them: a burst of packets from many streams leaves in one system call. A send
- * completes while the channel is writable. A peer silent past the keepalive timeout is closed; subclasses frame the bytes and answer pings.
+ * A {@link FrameConnection} on a Netty channel, the part every framing shares. Outgoing sends go through one queue
+ * drained on the event loop (a write made directly on the loop would otherwise overtake sends queued from other
+ * threads, and SSH packets must keep their order). The sends of one pass of the event loop are gathered into one
+ * frame of up to {@link #GATHER_LIMIT} bytes, written and flushed after the reads and tasks that produced them: the
+ * peer reads an SSH byte stream, so a burst of packets from many streams leaves as a few frames in one system call
+ * (at 512 busy connections a flush carried ~500 frames of one packet each). A send completes while the channel is
+ * writable. A peer silent past the keepalive timeout is closed; subclasses frame the bytes and answer pings.
  */
 public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter implements FrameConnection {
+    /** The most payload a frame gathers from several sends; a larger send goes alone. Phase 1 peers take 1 MiB. */
+    static final int GATHER_LIMIT = 64 * 1024;
+    /** The least a gathered frame's buffer starts with. */
+    private static final int FIRST_CAPACITY = 8 * 1024;
+
     private final Channel channel;
     private final Duration keepAliveTimeout;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
@@ -38,6 +44,8 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     private final Runnable flushTask = this::flushNow;
     /** Event-loop only: a flush is queued behind what the loop is doing now. */
     private boolean flushScheduled;
+    /** Event-loop only: this pass's sends so far, after {@link #headerRoom()} bytes kept for the frame's header. */
+    private @Nullable ByteBuf gathered;
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean closedNotified = new AtomicBoolean();
     private volatile @Nullable FrameHandler handler;
@@ -46,7 +54,7 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     private volatile int closeCode = CloseCodes.ABNORMAL;
     private volatile String closeReason = "";
 
-    private record Outgoing(ByteBuffer frame, CompletableFuture<Void> taken) {
+    private record Outgoing(ByteBuffer bytes, CompletableFuture<Void> taken) {
     }
 
     protected NettyFrameConnection(Channel channel, Duration keepAliveTimeout) {
@@ -64,16 +72,23 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
         return Optional.of(new NettyLocalConnector(channel.eventLoop()));
     }
 
-    /**
-     * What goes on the wire for one outgoing frame. Nothing may keep {@code frame} once this returns: the sender
-     * reuses it when its send completes, which can come before the bytes are flushed (an {@code SslHandler} holds
-     * what it is given until then), so what is written must be a copy ({@link #copy}).
-     */
-    protected abstract Object encode(ByteBuffer frame);
+    /** Room kept in front of a gathered frame's payload for the header {@link #seal} writes; none by default. */
+    protected int headerRoom() {
+        return 0;
+    }
 
-    /** {@code frame}'s bytes in a buffer of the channel's allocator. */
-    protected final ByteBuf copy(ByteBuffer frame) {
-        return channel.alloc().directBuffer(frame.remaining()).writeBytes(frame.duplicate());
+    /**
+     * Copies {@code bytes} into {@code frame} after the {@code gathered} payload bytes it holds, leaving their position
+     * where it was. The sender reuses {@code bytes} once its send completes, which can come before the frame is
+     * written, so nothing may keep them.
+     */
+    protected void append(ByteBuf frame, ByteBuffer bytes, int gathered) {
+        frame.writeBytes(bytes.duplicate());
+    }
+
+    /** What goes on the wire for the payload gathered in {@code frame}: by default the bytes as they are. */
+    protected Object seal(ByteBuf frame) {
+        return frame;
     }
 
     /** Sends the close for {@code code} with {@code reason}, then closes the channel. */
@@ -95,6 +110,7 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     /** The peer closed with {@code code}: answer if the framing wants it, then close. */
     protected final void peerClosed(int code, String reason) {
         if (closeSent.compareAndSet(false, true)) {
+            writeGatheredOnLoop();
             sendClose(code, "");
         } else {
             channel.close();
@@ -190,37 +206,64 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
      * loop takes it: the loop, not the stack, grows with the number of busy channels.
      */
     private void writeQueued() {
-        boolean wrote = false;
+        boolean gatheredAny = false;
         for (Outgoing next; (next = outbound.poll()) != null; ) {
             CompletableFuture<Void> taken = next.taken();
             if (!channel.isActive()) {
                 taken.completeExceptionally(new ClosedChannelException());
                 continue;
             }
-            ChannelFuture written = channel.write(encode(next.frame()));
-            wrote = true;
-            if (written.isDone() && !written.isSuccess()) {
-                taken.completeExceptionally(written.cause());
-            } else if (channel.isWritable()) {
+            gather(next.bytes());
+            gatheredAny = true;
+            if (channel.isWritable()) {
                 // taken now: a write failing later closes the channel, and the handler hears of that
                 taken.complete(null);
             } else {
-                written.addListener(f -> {
-                    if (!f.isSuccess()) {
-                        taken.completeExceptionally(f.cause());
-                    }
-                });
                 waitingForWritable.add(taken);
             }
         }
-        if (wrote && !flushScheduled) {
+        if (gatheredAny && !flushScheduled) {
             flushScheduled = true;
             channel.eventLoop().execute(flushTask);
         }
     }
 
+    /** Adds {@code bytes} to this pass's frame, first writing the frame if they would take it past the limit. */
+    private void gather(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        int room = headerRoom();
+        ByteBuf frame = gathered;
+        if (frame != null && frame.writerIndex() - room + length > GATHER_LIMIT) {
+            writeGathered();
+            frame = null;
+        }
+        if (frame == null) {
+            frame = channel.alloc().directBuffer(room + Math.max(length, FIRST_CAPACITY), room + Math.max(length, GATHER_LIMIT));
+            frame.writerIndex(room);
+            gathered = frame;
+        }
+        append(frame, bytes, frame.writerIndex() - room);
+    }
+
+    /** Writes the frame gathered so far, if any. Event loop only. */
+    private void writeGathered() {
+        ByteBuf frame = gathered;
+        if (frame != null) {
+            gathered = null;
+            channel.write(seal(frame));
+        }
+    }
+
+    /** Before a close: on the loop, writes what this pass gathered; off it, the flush queued behind the sends will. */
+    private void writeGatheredOnLoop() {
+        if (channel.eventLoop().inEventLoop()) {
+            writeGathered();
+        }
+    }
+
     private void flushNow() {
         flushScheduled = false;
+        writeGathered();
         channel.flush();
     }
 
@@ -253,6 +296,7 @@ public abstract class NettyFrameConnection extends ChannelInboundHandlerAdapter 
     @Override
     public void close(int code, String reason) {
         if (closeSent.compareAndSet(false, true) && channel.isActive()) {
+            writeGatheredOnLoop();
             if (code == CloseCodes.ABNORMAL) {
                 channel.flush(); // frames written but waiting for the loop's flush still leave first
                 channel.close();

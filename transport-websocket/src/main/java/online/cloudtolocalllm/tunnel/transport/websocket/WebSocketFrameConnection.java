@@ -1,7 +1,6 @@
 package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,16 +17,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import online.cloudtolocalllm.tunnel.spi.CloseCodes;
 import online.cloudtolocalllm.tunnel.spi.FrameHandler;
 
 /**
  * A WebSocket as a frame connection: binary frames carry SSH, text frames are refused with 1003, pings go out when
  * the line is quiet, pongs answer the peer's pings, and frames over the limit close with 1009. A client's frames are
- * masked; both sides write their binary frames as {@link BinaryFrames} encodes them.
+ * masked; both sides seal the frames they gather as {@link BinaryFrames} encodes them.
  */
 final class WebSocketFrameConnection extends NettyFrameConnection {
     private final boolean masks;
+    /** Event-loop only: the mask of the frame being gathered (the client side). */
+    private int mask;
 
     /** {@code masks}: the client side, whose frames carry a mask. */
     WebSocketFrameConnection(Channel channel, Duration keepAliveTimeout, boolean masks) {
@@ -85,19 +87,25 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     }
 
     @Override
-    protected Object encode(ByteBuffer frame) {
+    protected int headerRoom() {
+        return BinaryFrames.HEADER_ROOM;
+    }
+
+    @Override
+    protected void append(ByteBuf frame, ByteBuffer bytes, int gathered) {
         if (!masks) {
-            return BinaryFrames.unmasked(channel().alloc(), frame);
+            frame.writeBytes(bytes.duplicate());
+            return;
         }
-        if (frame.hasArray()) {
-            ByteBuf payload = Unpooled.wrappedBuffer(frame);
-            try {
-                return BinaryFrames.masked(channel().alloc(), payload);
-            } finally {
-                payload.release();
-            }
+        if (gathered == 0) {
+            mask = ThreadLocalRandom.current().nextInt();
         }
-        return new BinaryWebSocketFrame(copy(frame));
+        BinaryFrames.appendMasked(frame, bytes, gathered, mask);
+    }
+
+    @Override
+    protected Object seal(ByteBuf frame) {
+        return BinaryFrames.seal(frame, masks, mask);
     }
 
     @Override

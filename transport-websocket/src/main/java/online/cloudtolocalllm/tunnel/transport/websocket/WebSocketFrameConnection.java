@@ -94,7 +94,7 @@ final class WebSocketFrameConnection extends NettyFrameConnection {
     @Override
     protected void append(ByteBuf frame, ByteBuffer bytes, int gathered) {
         if (!masks) {
-            frame.writeBytes(bytes.duplicate());
+            super.append(frame, bytes, gathered);
             return;
         }
         if (gathered == 0) {

@@ -26,6 +26,8 @@ public final class BenchMain {
     private static final List<Scenario> SCENARIOS = List.of(new BulkScenario(), new HttpRateScenario(), new LatencyScenario(),
             new EstablishmentScenario(), new MemoryScenario(), new StreamingScenario(), new FailoverScenario(),
             new KeyExchangeScenario());
+    /** How long each core's stalls are measured before and after a run. */
+    private static final double STALL_SECONDS = 5;
 
     private BenchMain() {
     }
@@ -59,6 +61,7 @@ public final class BenchMain {
         facts.put("command", "scripts/bench " + String.join(" ", args));
         facts.putAll(Machine.facts());
         facts.put("load average before", Machine.loadAverage());
+        facts.put("stalls before, both cores idle", Machine.stalls(STALL_SECONDS));
         facts.put("settings", settings.toString());
         facts.put("pinning", "tunnel ends on core " + Pinning.TUNNEL_CORE + "; harness, backend, wrk and h2load on core " + Pinning.LOAD_CORE);
         facts.put("algorithms", "OpenSSH: " + OpenSshConfig.CIPHER + ", " + OpenSshConfig.KEX
@@ -82,6 +85,7 @@ public final class BenchMain {
             }
         }
         facts.put("load average after", Machine.loadAverage());
+        facts.put("stalls after", Machine.stalls(STALL_SECONDS));
         facts.put("finished", ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
         String table = MarkdownReport.render(results);
         Files.writeString(out.resolve("results.json"), JsonReport.render(facts, results));

@@ -1,8 +1,11 @@
 package online.cloudtolocalllm.tunnel.benchmarks;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,38 @@ final class Machine {
         facts.put("wrk", Proc.run(List.of("sh", "-c", "wrk -v 2>&1 | head -1 || true")).trim());
         facts.put("h2load", Proc.run(List.of("sh", "-c", "h2load --version 2>&1 | head -1 || true")).trim());
         return facts;
+    }
+
+    /**
+     * What the machine takes from each core while it is otherwise idle, measured by a {@link StallProbe} pinned to
+     * core 0 and one to core 1 at once for {@code seconds}: a run's latency tail is no better than this.
+     */
+    static String stalls(double seconds) throws InterruptedException {
+        List<String> command = List.of(Jvm.javaBinary(), "-cp", ownClassPath(), StallProbe.class.getName(),
+                Double.toString(seconds));
+        List<Integer> cores = List.of(Pinning.TUNNEL_CORE, Pinning.LOAD_CORE);
+        List<Proc> probes = new ArrayList<>();
+        try {
+            for (int core : cores) {
+                probes.add(Proc.start("stall-probe-" + core, core, command, null));
+            }
+            Duration timeout = Duration.ofSeconds((long) seconds + 60);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < cores.size(); i++) {
+                lines.add("core " + cores.get(i) + ": " + probes.get(i).awaitLine(line -> line.contains(" lost in "), timeout));
+            }
+            return String.join("; ", lines);
+        } finally {
+            probes.forEach(Proc::close);
+        }
+    }
+
+    private static String ownClassPath() {
+        try {
+            return Path.of(StallProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The 1, 5 and 15 minute load averages. */

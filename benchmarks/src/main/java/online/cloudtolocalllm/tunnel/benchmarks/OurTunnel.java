@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Our server and client as separate JVMs from the shaded CLI jar, pinned to the tunnel core: the server with an
- * ingress and a TCP listener for the bulk service, the client exposing the HTTP backend and the bulk sink.
+ * ingress and a TCP listener for each service, the client exposing the HTTP backend and the bulk sink.
  */
 final class OurTunnel implements AutoCloseable {
     static final String USER = "bench";
@@ -25,18 +25,20 @@ final class OurTunnel implements AutoCloseable {
     private final Proc server;
     private final int ingressPort;
     private final int bulkPort;
+    private final int httpTcpPort;
     private final String fingerprint;
     private final String token;
     private final List<Proc> clients = new ArrayList<>();
 
     private OurTunnel(Path jar, Path dir, List<String> jvmOptions, Proc server, int ingressPort, int bulkPort,
-            String fingerprint, String token) {
+            int httpTcpPort, String fingerprint, String token) {
         this.jar = jar;
         this.dir = dir;
         this.jvmOptions = jvmOptions;
         this.server = server;
         this.ingressPort = ingressPort;
         this.bulkPort = bulkPort;
+        this.httpTcpPort = httpTcpPort;
         this.fingerprint = fingerprint;
         this.token = token;
     }
@@ -48,10 +50,12 @@ final class OurTunnel implements AutoCloseable {
     static OurTunnel start(Path jar, Path dir, int httpPort, int sinkPort, boolean profile) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int bulkPort = Ports.free();
+        int httpTcpPort = Ports.free();
         List<String> serverOptions = profile ? jfr(dir, "server") : List.of();
         Proc server = Proc.start("our-server", Pinning.TUNNEL_CORE, java(jar, serverOptions, "server", "--listen", "127.0.0.1:0",
                 "--data-dir", dir.resolve("server").toString(), "--jwt-secret", SECRET,
-                "--tcp-listener", USER + "/" + BULK_SERVICE + "=127.0.0.1:" + bulkPort), dir.resolve("server.log"));
+                "--tcp-listener", USER + "/" + BULK_SERVICE + "=127.0.0.1:" + bulkPort,
+                "--tcp-listener", USER + "/" + HTTP_SERVICE + "=127.0.0.1:" + httpTcpPort), dir.resolve("server.log"));
         OurTunnel tunnel = null;
         try {
             String fingerprint = server.awaitLine(line -> line.startsWith("host key fingerprint: "), Duration.ofSeconds(60))
@@ -60,7 +64,7 @@ final class OurTunnel implements AutoCloseable {
             int ingressPort = Integer.parseInt(ready.replaceAll(".*ws://127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
             String token = Proc.run(java(jar, List.of(), "token", "--secret", SECRET, "--user", USER, "--ttl", "12h")).trim();
             tunnel = new OurTunnel(jar, dir, profile ? jfr(dir, "client") : List.of(), server, ingressPort, bulkPort,
-                    fingerprint, token);
+                    httpTcpPort, fingerprint, token);
             Proc client = tunnel.startClient("client", List.of(HTTP_SERVICE + "=127.0.0.1:" + httpPort,
                     BULK_SERVICE + "=127.0.0.1:" + sinkPort));
             tunnel.clients.add(client);
@@ -133,6 +137,11 @@ final class OurTunnel implements AutoCloseable {
 
     int bulkPort() {
         return bulkPort;
+    }
+
+    /** The TCP listener for the HTTP service: a plain port forward like {@code ssh -L}, without the ingress. */
+    int httpTcpPort() {
+        return httpTcpPort;
     }
 
     String fingerprint() {

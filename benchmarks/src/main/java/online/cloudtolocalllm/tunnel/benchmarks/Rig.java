@@ -18,10 +18,11 @@ final class Rig implements AutoCloseable {
     private final OpenSsh openSsh;
     private final OurTunnel ours;
     private final List<Target> targets;
+    private final Target oursThroughTcp;
     private final List<Proc> forwards;
 
     private Rig(Settings settings, Path dir, HttpBackend backend, BulkSink sink, OpenSsh openSsh, OurTunnel ours,
-            List<Target> targets, List<Proc> forwards) {
+            List<Target> targets, Target oursThroughTcp, List<Proc> forwards) {
         this.settings = settings;
         this.dir = dir;
         this.backend = backend;
@@ -29,6 +30,7 @@ final class Rig implements AutoCloseable {
         this.openSsh = openSsh;
         this.ours = ours;
         this.targets = targets;
+        this.oursThroughTcp = oursThroughTcp;
         this.forwards = forwards;
     }
 
@@ -53,7 +55,10 @@ final class Rig implements AutoCloseable {
                     new Target(Setups.SSH_R, httpR, "", bulkR, openSsh::sshdPids, () -> List.of(sshR.pid(), sshBulkR.pid())),
                     new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
                             ours.bulkPort(), () -> List.of(ours.serverPid()), () -> List.of(ours.clientPid())));
-            return new Rig(settings, dir, backend, sink, openSsh, ours, targets, List.of(sshL, sshBulkL, sshR, sshBulkR));
+            Target oursThroughTcp = new Target(Setups.OURS, ours.httpTcpPort(), "", ours.bulkPort(),
+                    () -> List.of(ours.serverPid()), () -> List.of(ours.clientPid()));
+            return new Rig(settings, dir, backend, sink, openSsh, ours, targets, oursThroughTcp,
+                    List.of(sshL, sshBulkL, sshR, sshBulkR));
         } catch (IOException | InterruptedException | RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
                 try {
@@ -101,6 +106,14 @@ final class Rig implements AutoCloseable {
         List<Target> rotated = new ArrayList<>(targets);
         Collections.rotate(rotated, -repetition);
         return rotated;
+    }
+
+    /**
+     * Our tunnel reached through the server's TCP listener instead of its ingress: a plain port forward like
+     * {@code ssh -L}, without the ingress's HTTP parsing, bearer check and upstream pool.
+     */
+    Target oursThroughTcp() {
+        return oursThroughTcp;
     }
 
     @Override

@@ -28,9 +28,7 @@ final class WarmUp {
         long bulkBytes = (quick ? 64 : 512) * Settings.MIB;
         for (Target target : rig.targets(0)) {
             if (target.isTunnel()) {
-                untilSteady(target.name() + " requests", quick,
-                        () -> Wrk.run(target.url("/1k"), 64, 3, headers).requestsPerSecond());
-                Wrk.run(target.url("/1k"), 512, quick ? 1 : 3, headers); // opens the upstreams 512 callers need
+                requests(target.name(), target, quick, headers);
                 untilSteady(target.name() + " bulk", quick, () -> {
                     long start = System.nanoTime();
                     BulkScenario.upload(target.bulkPort(), bulkBytes);
@@ -39,7 +37,13 @@ final class WarmUp {
                 NdjsonReader.read(target.httpPort(), target.pathPrefix() + "/ndjson?tokens=10&gapMs=1", rig.authorization());
             }
         }
+        requests(Setups.OURS + " through its TCP listener", rig.oursThroughTcp(), quick, headers);
         Log.info("warmed up");
+    }
+
+    private static void requests(String name, Target target, boolean quick, List<String> headers) throws Exception {
+        untilSteady(name + " requests", quick, () -> Wrk.run(target.url("/1k"), 64, 3, headers).requestsPerSecond());
+        Wrk.run(target.url("/1k"), 512, quick ? 1 : 3, headers); // opens the upstreams 512 callers need
     }
 
     /** Repeats {@code round} until its rate settles (see {@link #settled}); a quick run does it once. */

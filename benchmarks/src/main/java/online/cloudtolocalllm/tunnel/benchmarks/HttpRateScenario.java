@@ -8,7 +8,7 @@ import java.util.List;
  * connections and with {@code Connection: close}; CPU seconds of both tunnel ends per 10,000 requests at 64 and at
  * 512. The keep-alive loads also run through our server's TCP listener, a plain port forward like {@code ssh -L}:
  * those rows (named with {@link #THROUGH_TCP}) set it beside the peers measured in the same rounds, which tells the
- * tunnel's cost from the ingress's (HTTP parsing, bearer check, upstream pool).
+ * tunnel's cost apart from the ingress's (HTTP parsing, bearer check, upstream pool).
  */
 final class HttpRateScenario implements Scenario {
     /** What a row measured through our TCP listener adds to its load's name. */

@@ -1,7 +1,6 @@
 package online.cloudtolocalllm.tunnel.benchmarks;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +33,8 @@ final class Machine {
      * core 0 and one to core 1 at once for {@code seconds}: a run's latency tail is no better than this.
      */
     static String stalls(double seconds) throws InterruptedException {
-        List<String> command = List.of(Jvm.javaBinary(), "-cp", ownClassPath(), StallProbe.class.getName(),
-                Double.toString(seconds));
+        List<String> command = List.of(Jvm.javaBinary(), "-cp", System.getProperty("java.class.path"),
+                StallProbe.class.getName(), Double.toString(seconds));
         List<Integer> cores = List.of(Pinning.TUNNEL_CORE, Pinning.LOAD_CORE);
         List<Proc> probes = new ArrayList<>();
         try {
@@ -50,14 +49,6 @@ final class Machine {
             return String.join("; ", lines);
         } finally {
             probes.forEach(Proc::close);
-        }
-    }
-
-    private static String ownClassPath() {
-        try {
-            return Path.of(StallProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -21,16 +21,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Jakarta WebSocket session as a {@link FrameConnection}. Jakarta allows one asynchronous send at a time, so
- * frames wait in a queue while one is out; when it is done, what waited leaves as one message of up to
- * {@link #GATHER_LIMIT} bytes (the peer reads an SSH byte stream, as from the Netty transport's gathered frames), so
- * a busy session pays the container's per-message cost once for many packets, and an idle one adds no delay. A
- * send completes while the queue holds at most {@link #HIGH_WATER} bytes. Reads are suspended by holding the
- * container's thread in the message callback.
+ * frames wait in a queue and go out one after another; a send completes while that queue holds at most
+ * {@link #HIGH_WATER} bytes. Reads are suspended by holding the container's thread in the message callback.
  */
 final class JakartaFrameConnection implements FrameConnection {
     static final long HIGH_WATER = 1 << 20;
-    /** The largest message made of frames that waited; a larger frame goes alone. */
-    static final int GATHER_LIMIT = 64 * 1024;
 
     private final Session session;
     private final SocketAddress remote;
@@ -44,7 +39,6 @@ final class JakartaFrameConnection implements FrameConnection {
     private final AtomicBoolean closedNotified = new AtomicBoolean();
     private @Nullable FrameHandler handler;
     private boolean sending;
-    private @Nullable Message inFlight;
     private long queuedBytes;
     private boolean suspended;
     private volatile boolean closed;
@@ -52,10 +46,6 @@ final class JakartaFrameConnection implements FrameConnection {
     private volatile String closeReason = "";
 
     private record Outgoing(ByteBuffer frame, CompletableFuture<Void> taken) {
-    }
-
-    /** What is out with the container: the bytes of one or more frames, and their senders' futures. */
-    private record Message(ByteBuffer bytes, List<CompletableFuture<Void>> taken) {
     }
 
     JakartaFrameConnection(Session session, SocketAddress remote) {
@@ -103,14 +93,14 @@ final class JakartaFrameConnection implements FrameConnection {
         }
         ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame.duplicate()).flip();
         CompletableFuture<Void> taken = new CompletableFuture<>();
-        Message next = null;
+        Outgoing next = null;
         boolean roomLeft;
         synchronized (sendLock) {
             queuedBytes += copy.remaining();
             outgoing.add(new Outgoing(copy, taken));
             if (!sending) {
                 sending = true;
-                next = nextMessage();
+                next = outgoing.peek();
             }
             roomLeft = queuedBytes <= HIGH_WATER;
         }
@@ -123,64 +113,32 @@ final class JakartaFrameConnection implements FrameConnection {
         return taken;
     }
 
-    /**
-     * The next message: the first waiting frame, with those behind it appended while they fit in
-     * {@link #GATHER_LIMIT}. Call with the send lock held; the frames it takes leave the queue.
-     */
-    private Message nextMessage() {
-        Outgoing first = outgoing.poll();
-        int length = first.frame().remaining();
-        int count = 1;
-        for (Outgoing waiting : outgoing) {
-            if (length + waiting.frame().remaining() > GATHER_LIMIT) {
-                break;
-            }
-            length += waiting.frame().remaining();
-            count++;
-        }
-        if (count == 1) {
-            inFlight = new Message(first.frame(), List.of(first.taken()));
-            return inFlight;
-        }
-        ByteBuffer bytes = ByteBuffer.allocate(length).put(first.frame());
-        List<CompletableFuture<Void>> taken = new ArrayList<>(count);
-        taken.add(first.taken());
-        for (int i = 1; i < count; i++) {
-            Outgoing waiting = outgoing.poll();
-            bytes.put(waiting.frame());
-            taken.add(waiting.taken());
-        }
-        inFlight = new Message(bytes.flip(), taken);
-        return inFlight;
-    }
-
-    private void transmit(Message message) {
+    private void transmit(Outgoing item) {
         try {
-            session.getAsyncRemote().sendBinary(message.bytes().duplicate(), result -> sent(message, result.getException()));
+            session.getAsyncRemote().sendBinary(item.frame().duplicate(), result -> sent(item, result.getException()));
         } catch (RuntimeException e) {
-            sent(message, e);
+            sent(item, e);
         }
     }
 
-    private void sent(Message message, @Nullable Throwable failure) {
+    private void sent(Outgoing item, @Nullable Throwable failure) {
         if (failure != null) {
-            message.taken().forEach(future -> future.completeExceptionally(failure));
+            item.taken().completeExceptionally(failure);
             close(CloseCodes.INTERNAL_ERROR, "send failed");
             return;
         }
-        Message next = null;
-        List<CompletableFuture<Void>> ready = new ArrayList<>(message.taken());
+        Outgoing next;
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
         synchronized (sendLock) {
-            inFlight = null;
-            queuedBytes -= message.bytes().capacity();
+            outgoing.poll();
+            queuedBytes -= item.frame().capacity();
             if (queuedBytes <= HIGH_WATER) {
                 outgoing.forEach(waiting -> ready.add(waiting.taken()));
             }
-            sending = !outgoing.isEmpty();
-            if (sending) {
-                next = nextMessage();
-            }
+            next = outgoing.peek();
+            sending = next != null;
         }
+        item.taken().complete(null);
         ready.forEach(future -> future.complete(null));
         if (next != null) {
             transmit(next);
@@ -228,15 +186,12 @@ final class JakartaFrameConnection implements FrameConnection {
             return;
         }
         FrameHandler target;
-        List<CompletableFuture<Void>> dropped = new ArrayList<>();
+        List<Outgoing> dropped;
         synchronized (sendLock) {
-            if (inFlight != null) {
-                dropped.addAll(inFlight.taken());
-            }
-            outgoing.forEach(item -> dropped.add(item.taken()));
+            dropped = new ArrayList<>(outgoing);
             outgoing.clear();
         }
-        dropped.forEach(future -> future.completeExceptionally(new ClosedChannelException()));
+        dropped.forEach(item -> item.taken().completeExceptionally(new ClosedChannelException()));
         lock.lock();
         try {
             closeCode = code;

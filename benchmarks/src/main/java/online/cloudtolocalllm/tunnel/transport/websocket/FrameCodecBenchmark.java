@@ -1,6 +1,7 @@
-package online.cloudtolocalllm.tunnel.benchmarks;
+package online.cloudtolocalllm.tunnel.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -29,9 +30,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * WebSocket binary frames as the server side of our transport handles them: masked frames from the client through
- * the decoder and aggregator the upgrade installs, and SSH packets out as unmasked frames (plus the masked encoding
- * a Netty client does). Sizes span a keep-alive packet to a full 32 KiB SSH data packet.
+ * WebSocket binary frames as our transport handles them: a client's masked frame in through the decoder and
+ * aggregator the upgrade installs, and SSH packets out as {@link BinaryFrames} builds frames at both ends (gathered
+ * into a direct buffer from the channel's allocator, the header sealed in front; masked eight bytes at a time on
+ * the client). Sizes span a keep-alive packet to a full 32 KiB SSH data packet. It sits in the transport's package
+ * (on the class path) to reach the package-private encoder.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,14 +43,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class FrameCodecBenchmark {
+    /** The frames of one pass that {@link #gatherFourServer} seals as one. */
+    static final int GATHERED = 4;
+    private static final int MASK = 0x5A17C3E9;
+
     @Param({"64", "1024", "32768"})
     public int size;
 
     private ByteBuffer payload;
     private byte[] maskedFrame;
     private EmbeddedChannel serverInbound;
-    private EmbeddedChannel serverOutbound;
-    private EmbeddedChannel clientOutbound;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,17 +64,15 @@ public class FrameCodecBenchmark {
                 .closeOnProtocolViolation(true).build();
         serverInbound = new EmbeddedChannel(new WebSocket13FrameDecoder(config),
                 new WebSocketFrameAggregator(TunnelServerConfig.DEFAULT_MAX_FRAME_SIZE));
-        serverOutbound = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
-        clientOutbound = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
-        clientOutbound.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
-        maskedFrame = drain(clientOutbound);
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+        client.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+        maskedFrame = drain(client);
+        client.finishAndReleaseAll();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         serverInbound.finishAndReleaseAll();
-        serverOutbound.finishAndReleaseAll();
-        clientOutbound.finishAndReleaseAll();
     }
 
     /** A masked client frame in, its unmasked payload out. */
@@ -84,27 +87,51 @@ public class FrameCodecBenchmark {
         }
     }
 
-    /** An SSH packet out as an unmasked server frame, as {@code NettyFrameConnection} wraps it. */
+    /** An SSH packet out as the server's frame: copied in after the header's room, the header sealed in front. */
     @Benchmark
-    public int encodeServer() {
-        serverOutbound.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload.duplicate())));
-        return releaseAll(serverOutbound);
+    public int sealServer() {
+        return releasing(serverFrame(1));
     }
 
-    /** An SSH packet out as a masked client frame (the Netty client transport). */
+    /** A pass's four SSH packets out as one server frame. */
     @Benchmark
-    public int encodeClientMasked() {
-        clientOutbound.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload.duplicate())));
-        return releaseAll(clientOutbound);
+    public int gatherFourServer() {
+        return releasing(serverFrame(GATHERED));
     }
 
-    private static int releaseAll(EmbeddedChannel channel) {
-        int bytes = 0;
-        for (Object out; (out = channel.readOutbound()) != null; ) {
-            bytes += ((ByteBuf) out).readableBytes();
-            ReferenceCountUtil.release(out);
+    /** An SSH packet out as the client's frame: masked while it is copied in, the header sealed in front. */
+    @Benchmark
+    public int sealClientMasked() {
+        return releasing(clientFrame());
+    }
+
+    /** The server's frame of {@code packets} copies of the payload, ready for the socket. */
+    ByteBuf serverFrame(int packets) {
+        ByteBuf frame = emptyFrame(packets * size);
+        for (int i = 0; i < packets; i++) {
+            frame.writeBytes(payload.duplicate());
         }
-        return bytes;
+        return BinaryFrames.seal(frame, false, 0);
+    }
+
+    /** The client's frame of the payload, masked, ready for the socket. */
+    ByteBuf clientFrame() {
+        ByteBuf frame = emptyFrame(size);
+        BinaryFrames.appendMasked(frame, payload, 0, MASK);
+        return BinaryFrames.seal(frame, true, MASK);
+    }
+
+    private static ByteBuf emptyFrame(int payloadBytes) {
+        ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(BinaryFrames.HEADER_ROOM + payloadBytes);
+        return frame.writerIndex(BinaryFrames.HEADER_ROOM);
+    }
+
+    private static int releasing(ByteBuf frame) {
+        try {
+            return frame.readableBytes();
+        } finally {
+            frame.release();
+        }
     }
 
     private static byte[] drain(EmbeddedChannel channel) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Our server and client as separate JVMs from the shaded CLI jar, pinned to the tunnel core: the server with an
- * ingress and a TCP listener for each service, the client exposing the HTTP backend and the bulk sink.
+ * ingress and a TCP listener for each service, the client exposing the HTTP backend and the bulk service.
  */
 final class OurTunnel implements AutoCloseable {
     static final String USER = "bench";
@@ -47,7 +47,7 @@ final class OurTunnel implements AutoCloseable {
      * Starts the server, then one client exposing {@code http} and {@code bulk}, and waits until both are up.
      * {@code profile} records both with JFR into {@code dir}.
      */
-    static OurTunnel start(Path jar, Path dir, int httpPort, int sinkPort, boolean profile) throws IOException, InterruptedException {
+    static OurTunnel start(Path jar, Path dir, int httpPort, int bulkServicePort, boolean profile) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int bulkPort = Ports.free();
         int httpTcpPort = Ports.free();
@@ -66,7 +66,7 @@ final class OurTunnel implements AutoCloseable {
             tunnel = new OurTunnel(jar, dir, profile ? jfr(dir, "client") : List.of(), server, ingressPort, bulkPort,
                     httpTcpPort, fingerprint, token);
             Proc client = tunnel.startClient("client", List.of(HTTP_SERVICE + "=127.0.0.1:" + httpPort,
-                    BULK_SERVICE + "=127.0.0.1:" + sinkPort));
+                    BULK_SERVICE + "=127.0.0.1:" + bulkServicePort));
             tunnel.clients.add(client);
             client.awaitLine(line -> line.startsWith("registered:"), Duration.ofSeconds(60));
             return tunnel;

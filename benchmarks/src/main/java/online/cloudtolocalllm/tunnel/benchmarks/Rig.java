@@ -7,26 +7,26 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Everything a run starts on loopback: the backend and bulk sink, OpenSSH's sshd with one {@code -L} and one
+ * Everything a run starts on loopback: the backend and bulk service, OpenSSH's sshd with one {@code -L} and one
  * {@code -R} forward, and our server and client, plus the settings scenarios run with.
  */
 final class Rig implements AutoCloseable {
     private final Settings settings;
     private final Path dir;
     private final HttpBackend backend;
-    private final BulkSink sink;
+    private final BulkService bulk;
     private final OpenSsh openSsh;
     private final OurTunnel ours;
     private final List<Target> targets;
     private final Target oursThroughTcp;
     private final List<Proc> forwards;
 
-    private Rig(Settings settings, Path dir, HttpBackend backend, BulkSink sink, OpenSsh openSsh, OurTunnel ours,
+    private Rig(Settings settings, Path dir, HttpBackend backend, BulkService bulk, OpenSsh openSsh, OurTunnel ours,
             List<Target> targets, Target oursThroughTcp, List<Proc> forwards) {
         this.settings = settings;
         this.dir = dir;
         this.backend = backend;
-        this.sink = sink;
+        this.bulk = bulk;
         this.openSsh = openSsh;
         this.ours = ours;
         this.targets = targets;
@@ -38,26 +38,26 @@ final class Rig implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             HttpBackend backend = keep(started, HttpBackend.start());
-            BulkSink sink = keep(started, BulkSink.start());
+            BulkService bulk = keep(started, BulkService.start());
             OpenSsh openSsh = keep(started, OpenSsh.start(dir.resolve("openssh")));
             int httpL = Ports.free();
             int bulkL = Ports.free();
             int httpR = Ports.free();
             int bulkR = Ports.free();
             Proc sshL = keep(started, openSsh.forwardLocal(httpL, backend.port()));
-            Proc sshBulkL = keep(started, openSsh.forwardLocal(bulkL, sink.port()));
+            Proc sshBulkL = keep(started, openSsh.forwardLocal(bulkL, bulk.port()));
             Proc sshR = keep(started, openSsh.forwardRemote(httpR, backend.port()));
-            Proc sshBulkR = keep(started, openSsh.forwardRemote(bulkR, sink.port()));
-            OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), sink.port(), profile);
+            Proc sshBulkR = keep(started, openSsh.forwardRemote(bulkR, bulk.port()));
+            OurTunnel ours = OurTunnel.start(tunnelJar, dir.resolve("ours"), backend.port(), bulk.port(), profile);
             List<Target> targets = List.of(
-                    new Target(Setups.DIRECT, backend.port(), "", sink.port(), List::of, List::of),
+                    new Target(Setups.DIRECT, backend.port(), "", bulk.port(), List::of, List::of),
                     new Target(Setups.SSH_L, httpL, "", bulkL, openSsh::sshdPids, () -> List.of(sshL.pid(), sshBulkL.pid())),
                     new Target(Setups.SSH_R, httpR, "", bulkR, openSsh::sshdPids, () -> List.of(sshR.pid(), sshBulkR.pid())),
                     new Target(Setups.OURS, ours.ingressPort(), "/t/" + OurTunnel.USER + "/" + OurTunnel.HTTP_SERVICE,
                             ours.bulkPort(), () -> List.of(ours.serverPid()), () -> List.of(ours.clientPid())));
             Target oursThroughTcp = new Target(Setups.OURS, ours.httpTcpPort(), "", ours.bulkPort(),
                     () -> List.of(ours.serverPid()), () -> List.of(ours.clientPid()));
-            return new Rig(settings, dir, backend, sink, openSsh, ours, targets, oursThroughTcp,
+            return new Rig(settings, dir, backend, bulk, openSsh, ours, targets, oursThroughTcp,
                     List.of(sshL, sshBulkL, sshR, sshBulkR));
         } catch (IOException | InterruptedException | RuntimeException e) {
             for (AutoCloseable closeable : started.reversed()) {
@@ -121,7 +121,7 @@ final class Rig implements AutoCloseable {
         ours.close();
         forwards.forEach(Proc::close);
         openSsh.close();
-        sink.close();
+        bulk.close();
         backend.close();
     }
 }

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * @param name the setup's name ({@link Setups})
  * @param httpPort the loopback port HTTP requests go to
  * @param pathPrefix what goes before the backend's path ({@code /t/bench/http} through our ingress)
- * @param bulkPort the loopback port that leads to the bulk sink
+ * @param bulkPort the loopback port that leads to the bulk service
  * @param serverPids the server end's processes (sshd and its children, or our server), none for direct
  * @param clientPids the client end's processes (the setup's ssh, or our client), none for direct
  */

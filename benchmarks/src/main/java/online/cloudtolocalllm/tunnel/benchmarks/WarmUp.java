@@ -31,7 +31,12 @@ final class WarmUp {
                 requests(target.name(), target, quick, headers);
                 untilSteady(target.name() + " bulk", quick, () -> {
                     long start = System.nanoTime();
-                    BulkScenario.upload(target.bulkPort(), bulkBytes);
+                    BulkService.upload(target.bulkPort(), bulkBytes);
+                    return bulkBytes / ((System.nanoTime() - start) / 1e9);
+                });
+                untilSteady(target.name() + " bulk download", quick, () -> {
+                    long start = System.nanoTime();
+                    BulkService.download(target.bulkPort(), bulkBytes);
                     return bulkBytes / ((System.nanoTime() - start) / 1e9);
                 });
                 NdjsonReader.read(target.httpPort(), target.pathPrefix() + "/ndjson?tokens=10&gapMs=1", rig.authorization());

@@ -47,6 +47,11 @@ final class ChannelDataPacket extends ByteArrayBuffer {
         return this;
     }
 
+    /** How many bytes of data this packet holds when full. */
+    int dataCapacity() {
+        return limit - (payloadStart + 1 + CHANNEL_HEADER);
+    }
+
     /** Reads once from {@code in} into the room left: the count read, or -1 at end of stream. */
     int readFrom(InputStream in) throws IOException {
         int read = in.read(array(), wpos(), limit - wpos());

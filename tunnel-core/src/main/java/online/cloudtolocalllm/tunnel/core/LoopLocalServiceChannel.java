@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Client side of a {@code forwarded-tcpip} open whose local connection runs on the transport's own I/O thread
  * ({@link LocalConnector}): tunnel bytes go to the service and the service's bytes into the channel without a thread
  * hand-off. What the service sends is copied once, into {@link ChannelDataPacket}s that sshd encrypts and sends in
- * place. Window is given back once the service's socket took the bytes; the service is read only while the
- * channel has taken what was read before. A refused local connection reaches the server as "connect failed".
+ * place, and that large reads fill again once sent ({@link SparePackets}). Window is given back once the service's
+ * socket took the bytes; the service is read only while the channel has taken what was read before. A refused local
+ * connection reaches the server as "connect failed".
  */
 final class LoopLocalServiceChannel extends AbstractServerChannel implements LocalConnection.Receiver, EofOnCloseOutputStream.Channel {
     private static final Logger LOG = LoggerFactory.getLogger(LoopLocalServiceChannel.class);
@@ -36,9 +37,10 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
     private final Map<String, ExposedService> services;
     private final LocalConnector connector;
     private final Object lock = new Object();
-    private final ArrayDeque<Buffer> toTunnel = new ArrayDeque<>();
+    private final ArrayDeque<ChannelDataPacket> toTunnel = new ArrayDeque<>();
     private volatile @Nullable LocalConnection local;
     private @Nullable ChannelAsyncOutputStream out;
+    private @Nullable SparePackets packets;
     private boolean sending;
     private boolean paused;
     private boolean serviceEnded;
@@ -67,6 +69,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
             return opened;
         }
         out = new EofOnCloseOutputStream(this);
+        packets = new SparePackets(getSession(), (int) Math.min(getRemoteWindow().getPacketSize(), Integer.MAX_VALUE));
         connector.connect(target.get().host(), target.get().port(), this).whenComplete((connection, failure) -> {
             if (failure != null) {
                 // sshd sends the server only the reason code, so the cause is told here
@@ -132,9 +135,9 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (isClosing()) {
             return;
         }
-        int packetSize = (int) Math.min(getRemoteWindow().getPacketSize(), Integer.MAX_VALUE);
+        SparePackets spare = java.util.Objects.requireNonNull(packets);
         while (data.hasRemaining()) {
-            ChannelDataPacket packet = ChannelDataPacket.allocate(getSession(), Math.min(data.remaining(), packetSize));
+            ChannelDataPacket packet = spare.take(data.remaining());
             packet.readFrom(data);
             synchronized (lock) {
                 toTunnel.add(packet);
@@ -166,7 +169,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (stream == null || connection == null) {
             return;
         }
-        Buffer next;
+        ChannelDataPacket next;
         synchronized (lock) {
             if (sending) {
                 return;
@@ -207,6 +210,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
             if (f.getException() != null) {
                 close(true);
             } else {
+                java.util.Objects.requireNonNull(packets).sent(next);
                 sendNext();
             }
         });

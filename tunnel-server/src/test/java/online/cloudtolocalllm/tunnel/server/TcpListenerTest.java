@@ -191,6 +191,16 @@ class TcpListenerTest {
     }
 
     @Test
+    void aLargeAnswerArrivesWholeAndInOrder() throws Exception {
+        tunnel.connect("alice", new ExposedService("echo", "127.0.0.1", echo.port()));
+        byte[] data = new byte[16 << 20];
+        new Random(11).nextBytes(data);
+
+        assertThat(roundTrip(data)).as("16 MiB back: the client's large reads go out in packets it fills again once sent")
+                .isEqualTo(data);
+    }
+
+    @Test
     void aCallerThatHalfClosesGetsTheWholeAnswer() throws Exception {
         tunnel.connect("alice", new ExposedService("sink", "127.0.0.1", sink.port()));
         byte[] data = new byte[1 << 20];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,17 +65,38 @@ class TcpListenerTest {
     private int listenerPort;
     private int sinkListenerPort;
 
+    /**
+     * Starts the server with listeners on two ports that were free a moment before; another socket can take one in
+     * between (a connection's local port is drawn from the same range), so a failed bind is tried again on new ports.
+     */
     @BeforeEach
     void start() throws Exception {
         echo = TcpTestService.echo();
         sink = TcpTestService.sha256Sink();
-        listenerPort = freeLoopbackPort();
-        sinkListenerPort = freeLoopbackPort();
-        tunnel = TestServer.start(dataDir, b -> b
-                .tcpListener("alice", "echo", new InetSocketAddress(InetAddress.getLoopbackAddress(), listenerPort))
-                .tcpListener("alice", "sink", new InetSocketAddress(InetAddress.getLoopbackAddress(), sinkListenerPort))
-                .listener(serverEvents)
-                .component(ServerHostProvider.class, hostProvider()));
+        for (int attempt = 1; tunnel == null; attempt++) {
+            listenerPort = freeLoopbackPort();
+            sinkListenerPort = freeLoopbackPort();
+            try {
+                tunnel = TestServer.start(dataDir, b -> b
+                        .tcpListener("alice", "echo", new InetSocketAddress(InetAddress.getLoopbackAddress(), listenerPort))
+                        .tcpListener("alice", "sink", new InetSocketAddress(InetAddress.getLoopbackAddress(), sinkListenerPort))
+                        .listener(serverEvents)
+                        .component(ServerHostProvider.class, hostProvider()));
+            } catch (ExecutionException e) {
+                if (attempt == 3 || !causedByBind(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean causedByBind(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Connections the host accepted for the server's listeners. */

@@ -74,8 +74,12 @@ class TcpListenerTest {
         echo = TcpTestService.echo();
         sink = TcpTestService.sha256Sink();
         for (int attempt = 1; tunnel == null; attempt++) {
-            listenerPort = freeLoopbackPort();
-            sinkListenerPort = freeLoopbackPort();
+            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                // both open at once: two probes one after the other may be handed the same port
+                listenerPort = first.getLocalPort();
+                sinkListenerPort = second.getLocalPort();
+            }
             try {
                 tunnel = TestServer.start(dataDir, b -> b
                         .tcpListener("alice", "echo", new InetSocketAddress(InetAddress.getLoopbackAddress(), listenerPort))
@@ -156,12 +160,6 @@ class TcpListenerTest {
         @Override
         public CompletableFuture<Void> close() {
             return netty.close();
-        }
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
         }
     }
 

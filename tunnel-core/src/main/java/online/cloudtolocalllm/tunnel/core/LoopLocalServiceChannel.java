@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import online.cloudtolocalllm.tunnel.api.ExposedService;
 import online.cloudtolocalllm.tunnel.spi.LocalConnection;
@@ -69,7 +70,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
             return opened;
         }
         out = new EofOnCloseOutputStream(this);
-        packets = new SparePackets(getSession(), (int) Math.min(getRemoteWindow().getPacketSize(), Integer.MAX_VALUE));
+        packets = new SparePackets(getSession(), getRemoteWindow().getPacketSize());
         connector.connect(target.get().host(), target.get().port(), this).whenComplete((connection, failure) -> {
             if (failure != null) {
                 // sshd sends the server only the reason code, so the cause is told here
@@ -135,7 +136,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
         if (isClosing()) {
             return;
         }
-        SparePackets spare = java.util.Objects.requireNonNull(packets);
+        SparePackets spare = Objects.requireNonNull(packets);
         while (data.hasRemaining()) {
             ChannelDataPacket packet = spare.take(data.remaining());
             packet.readFrom(data);
@@ -210,7 +211,7 @@ final class LoopLocalServiceChannel extends AbstractServerChannel implements Loc
             if (f.getException() != null) {
                 close(true);
             } else {
-                java.util.Objects.requireNonNull(packets).sent(next);
+                Objects.requireNonNull(packets).sent(next);
                 sendNext();
             }
         });

@@ -19,10 +19,13 @@ final class SparePackets {
     private final int packetSize;
     private final Queue<ChannelDataPacket> spare = new ConcurrentLinkedQueue<>();
 
-    /** Packets of {@code session} for a channel whose peer takes at most {@code packetSize} bytes of data each. */
-    SparePackets(Session session, int packetSize) {
+    /**
+     * Packets of {@code session} for a channel whose peer takes at most {@code packetSize} bytes of data each; kept
+     * packets are no larger than our own packets ({@link SshDefaults#MAX_PACKET_SIZE}), whatever the peer allows.
+     */
+    SparePackets(Session session, long packetSize) {
         this.session = session;
-        this.packetSize = packetSize;
+        this.packetSize = (int) Math.min(packetSize, SshDefaults.MAX_PACKET_SIZE);
     }
 
     /** An empty packet for {@code waiting} bytes of data: a kept full-size one if it is a large read. */

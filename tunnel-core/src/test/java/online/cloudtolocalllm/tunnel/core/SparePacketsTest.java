@@ -31,6 +31,13 @@ class SparePacketsTest {
     }
 
     @Test
+    void aPeerAllowingHugePacketsStillGetsPacketsOfOurSize() {
+        SparePackets generous = new SparePackets(SESSION, Integer.MAX_VALUE * 2L);
+
+        assertThat(generous.take(1 << 20).dataCapacity()).isEqualTo(SshDefaults.MAX_PACKET_SIZE);
+    }
+
+    @Test
     void aSmallReadGetsAPacketOfItsOwnSizeThatIsNotKept() {
         ChannelDataPacket small = packets.take(SparePackets.REUSED_FROM - 1);
         assertThat(small.dataCapacity()).isEqualTo(SparePackets.REUSED_FROM - 1);
